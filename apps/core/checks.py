@@ -1,0 +1,214 @@
+"""
+Bastion's own system checks.
+
+Django's `check --deploy` knows nothing of CSP, CORS or how HTTPS is set up,
+so these checks teach it. Ids are stable: silence one with
+SILENCED_SYSTEM_CHECKS only with a written reason beside it.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterable, Sequence
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.checks import CheckMessage, Error, Tags, Warning, register
+from django.core.checks.security.base import (
+    SECRET_KEY_INSECURE_PREFIX,
+    SECRET_KEY_MIN_LENGTH,
+    SECRET_KEY_MIN_UNIQUE_CHARACTERS,
+)
+
+PLACEHOLDER_MARKERS = ("change-me", "changeme", "replace-me", "placeholder", "secret-key-here")
+ONE_YEAR = 31536000
+WILDCARD_SCRIPT_SOURCES = {"*", "http:", "https:", "data:", "blob:", "filesystem:"}
+UNSAFE_SOURCES = {"'unsafe-inline'", "'unsafe-eval'"}
+REQUIRED_CSP_DIRECTIVES = ("frame-ancestors", "object-src", "base-uri")
+CSP_MIDDLEWARE = "csp.middleware.CSPMiddleware"
+
+
+def secret_key_problem(key: str) -> str | None:
+    """Say what is wrong with a SECRET_KEY, in Django's own terms, or None."""
+    if not key:
+        return "is not set"
+    if any(marker in key.lower() for marker in PLACEHOLDER_MARKERS):
+        return "is still the placeholder from .env.example"
+    if key.startswith(SECRET_KEY_INSECURE_PREFIX):
+        return f"starts with {SECRET_KEY_INSECURE_PREFIX!r}, which marks a development key"
+    if len(key) < SECRET_KEY_MIN_LENGTH or len(set(key)) < SECRET_KEY_MIN_UNIQUE_CHARACTERS:
+        return (
+            f"is weak: it needs {SECRET_KEY_MIN_LENGTH}+ characters "
+            f"and {SECRET_KEY_MIN_UNIQUE_CHARACTERS}+ different ones"
+        )
+    return None
+
+
+@register(Tags.security)
+def check_secret_key(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> list[CheckMessage]:
+    if settings.DEBUG:
+        return []
+    problem = secret_key_problem(settings.SECRET_KEY)
+    if problem is None:
+        return []
+    return [
+        Error(
+            f"SECRET_KEY {problem}, and DEBUG is off.",
+            hint="Set SECRET_KEY to the output of `make secret-key` (Heroku generates one).",
+            id="bastion.E001",
+        )
+    ]
+
+
+def refuse_unsafe_configuration() -> None:
+    """Stop a server that is about to serve users with an unsafe configuration."""
+    errors = check_secret_key()
+    if errors:
+        for error in errors:
+            print(f"Configuration error: {error.msg} {error.hint}", file=sys.stderr)
+        # gunicorn treats a worker's exit status 3 as a boot failure and stops.
+        raise SystemExit(3)
+
+
+@register(Tags.security, deploy=True)
+def check_https(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> list[CheckMessage]:
+    messages: list[CheckMessage] = []
+    if not getattr(settings, "USE_SSL", False):
+        messages.append(
+            Warning(
+                "USE_SSL is off: no HTTPS redirect, no Secure cookies and no HSTS.",
+                hint="Serve the site over HTTPS and set USE_SSL=true.",
+                id="bastion.W001",
+            )
+        )
+    if settings.SECURE_HSTS_PRELOAD and not (
+        settings.SECURE_HSTS_SECONDS >= ONE_YEAR and settings.SECURE_HSTS_INCLUDE_SUBDOMAINS
+    ):
+        messages.append(
+            Error(
+                "HSTS preload is on without max-age of at least one year and includeSubDomains.",
+                hint=(
+                    "hstspreload.org refuses such a header. Set HSTS_PRELOAD=false, or reach "
+                    "HSTS_STAGE=year with HSTS_INCLUDE_SUBDOMAINS=true first (docs/hsts.md)."
+                ),
+                id="bastion.E010",
+            )
+        )
+    use_ssl = getattr(settings, "USE_SSL", False)
+    insecure = [
+        origin for origin in settings.CSRF_TRUSTED_ORIGINS if not origin.startswith("https://")
+    ]
+    if use_ssl and insecure:
+        messages.append(
+            Warning(
+                f"CSRF_TRUSTED_ORIGINS holds origins that are not HTTPS: {', '.join(insecure)}.",
+                hint="List only https:// origins in CSRF_TRUSTED_ORIGINS when USE_SSL is on.",
+                id="bastion.W011",
+            )
+        )
+    return messages
+
+
+@register(Tags.security, deploy=True)
+def check_cors(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> list[CheckMessage]:
+    messages: list[CheckMessage] = []
+    allow_all = getattr(settings, "CORS_ALLOW_ALL_ORIGINS", False) or getattr(
+        settings, "CORS_ORIGIN_ALLOW_ALL", False
+    )
+    if allow_all:
+        messages.append(
+            Warning(
+                "CORS_ALLOW_ALL_ORIGINS lets every web site read the API's responses.",
+                hint="Remove CORS_ALLOW_ALL_ORIGINS and list origins in CORS_ALLOWED_ORIGINS.",
+                id="bastion.W002",
+            )
+        )
+    origins = list(getattr(settings, "CORS_ALLOWED_ORIGINS", []))
+    insecure = [origin for origin in origins if urlsplit(origin).scheme != "https"]
+    if getattr(settings, "USE_SSL", False) and insecure:
+        messages.append(
+            Warning(
+                f"CORS_ALLOWED_ORIGINS holds origins that are not HTTPS: {', '.join(insecure)}.",
+                hint="A page served over plain HTTP can be altered in transit: list https:// only.",
+                id="bastion.W003",
+            )
+        )
+    regexes = list(getattr(settings, "CORS_ALLOWED_ORIGIN_REGEXES", []))
+    if getattr(settings, "CORS_ALLOW_CREDENTIALS", False) and (
+        allow_all or any(_is_wildcard_like(regex) for regex in regexes)
+    ):
+        messages.append(
+            Warning(
+                "CORS_ALLOW_CREDENTIALS is on with an origin pattern that matches any site.",
+                hint="Anchor each regex (^https://app\\.example\\.com$) or turn credentials off.",
+                id="bastion.W004",
+            )
+        )
+    return messages
+
+
+def _is_wildcard_like(pattern: str | re.Pattern[str]) -> bool:
+    """True when a CORS origin regex would accept origins of unrelated sites."""
+    text = pattern.pattern if isinstance(pattern, re.Pattern) else pattern
+    probes = ("https://evil.invalid", "https://attacker.example.com.evil.invalid", "null")
+    return any(re.match(text, probe) for probe in probes)
+
+
+@register(Tags.security, deploy=True)
+def check_csp(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> list[CheckMessage]:
+    enforced = getattr(settings, "CONTENT_SECURITY_POLICY", None)
+    report_only = getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None)
+    if CSP_MIDDLEWARE not in settings.MIDDLEWARE or not enforced:
+        if report_only and CSP_MIDDLEWARE in settings.MIDDLEWARE:
+            return [
+                Warning(
+                    "The Content-Security-Policy is only reported, never enforced.",
+                    hint="Keep an enforced CONTENT_SECURITY_POLICY; report-only is for trials.",
+                    id="bastion.W006",
+                )
+            ]
+        return [
+            Warning(
+                "No Content-Security-Policy is sent.",
+                hint=f"Add {CSP_MIDDLEWARE} to MIDDLEWARE and set CONTENT_SECURITY_POLICY.",
+                id="bastion.W005",
+            )
+        ]
+    return list(_check_directives(enforced.get("DIRECTIVES", {})))
+
+
+def _sources(directives: dict[str, Any], name: str) -> list[str]:
+    value = directives.get(name)
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return value.split()
+    return [str(source) for source in value]
+
+
+def _check_directives(directives: dict[str, Any]) -> Iterable[CheckMessage]:
+    script_sources = _sources(directives, "script-src") or _sources(directives, "default-src")
+    style_sources = _sources(directives, "style-src") or _sources(directives, "default-src")
+    unsafe = sorted(UNSAFE_SOURCES & set(script_sources + style_sources))
+    if unsafe:
+        yield Warning(
+            f"The Content-Security-Policy allows {' and '.join(unsafe)}.",
+            hint="Move inline code to static files and load them with the per-request nonce.",
+            id="bastion.W007",
+        )
+    wildcards = sorted(WILDCARD_SCRIPT_SOURCES & set(script_sources))
+    if wildcards:
+        yield Warning(
+            f"The Content-Security-Policy lets scripts load from {' '.join(wildcards)}.",
+            hint="List 'self', the nonce and named hosts in script-src instead.",
+            id="bastion.W008",
+        )
+    missing = [name for name in REQUIRED_CSP_DIRECTIVES if not _sources(directives, name)]
+    if missing:
+        yield Warning(
+            f"The Content-Security-Policy lacks {', '.join(missing)}; default-src won't cover it.",
+            hint="Set frame-ancestors, object-src and base-uri to 'none' unless you need them.",
+            id="bastion.W009",
+        )

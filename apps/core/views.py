@@ -1,0 +1,130 @@
+"""Health probes, the CSP report endpoint and the friendly CSRF failure page."""
+
+from __future__ import annotations
+
+import json
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from http import HTTPStatus
+from typing import Any
+
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
+
+logger = logging.getLogger("bastion.csp")
+
+# Readiness probes run here so a hung database cannot hold the request past
+# its deadline; two threads are enough for probes that arrive every few seconds.
+_probe_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="readyz")
+
+CSP_REPORT_TYPES = {"application/csp-report", "application/reports+json", "application/json"}
+CSP_REPORT_FIELDS = (
+    "document-uri",
+    "blocked-uri",
+    "violated-directive",
+    "effective-directive",
+    "disposition",
+    "source-file",
+    "line-number",
+    "status-code",
+)
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> HttpResponse:
+    """The process is up. Touches nothing else, so a database outage never restarts it."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+def _database_round_trip() -> None:
+    connection = connections.create_connection(DEFAULT_DB_ALIAS)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    finally:
+        connection.close()
+
+
+@never_cache
+@require_GET
+def readyz(request: HttpRequest) -> JsonResponse:
+    """The app can serve: the database answers a query within the deadline."""
+    future = _probe_pool.submit(_database_round_trip)
+    try:
+        future.result(timeout=settings.READINESS_TIMEOUT_SECONDS)
+    except FutureTimeout:
+        return JsonResponse(
+            {"status": "unavailable", "database": "timeout"}, status=HTTPStatus.SERVICE_UNAVAILABLE
+        )
+    except Exception:
+        logger.warning("readiness probe: database unreachable", exc_info=True)
+        return JsonResponse(
+            {"status": "unavailable", "database": "error"}, status=HTTPStatus.SERVICE_UNAVAILABLE
+        )
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def _violations(payload: Any) -> list[dict[str, Any]]:
+    """Both report shapes: report-uri's {"csp-report": {...}} and the Reporting API's list."""
+    if isinstance(payload, dict) and isinstance(payload.get("csp-report"), dict):
+        return [payload["csp-report"]]
+    if isinstance(payload, list):
+        bodies = []
+        for report in payload:
+            if isinstance(report, dict) and report.get("type") == "csp-violation":
+                body = report.get("body")
+                if isinstance(body, dict):
+                    # The Reporting API writes camelCase keys; log them as report-uri does.
+                    bodies.append({**_kebab(body), "document-uri": body.get("documentURL", "")})
+        return bodies
+    return []
+
+
+def _kebab(body: dict[str, Any]) -> dict[str, Any]:
+    names = {
+        "blockedURL": "blocked-uri",
+        "effectiveDirective": "effective-directive",
+        "disposition": "disposition",
+        "sourceFile": "source-file",
+        "lineNumber": "line-number",
+        "statusCode": "status-code",
+    }
+    return {names[key]: value for key, value in body.items() if key in names}
+
+
+@csrf_exempt  # browsers send reports without cookies or tokens
+@require_POST
+def csp_report(request: HttpRequest) -> HttpResponse:
+    """Log each CSP violation a browser reports as one structured line."""
+    content_type = request.content_type or ""
+    if content_type not in CSP_REPORT_TYPES:
+        return HttpResponse(status=HTTPStatus.UNSUPPORTED_MEDIA_TYPE)
+    length = request.headers.get("Content-Length", "")
+    if not length.isdigit():
+        return HttpResponse(status=HTTPStatus.LENGTH_REQUIRED)
+    if int(length) > settings.CSP_REPORT_MAX_BYTES:
+        return HttpResponse(status=HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
+    try:
+        payload = json.loads(request.read(settings.CSP_REPORT_MAX_BYTES))
+    except (ValueError, UnicodeDecodeError):
+        return HttpResponse(status=HTTPStatus.BAD_REQUEST)
+    violations = _violations(payload)
+    if not violations:
+        return HttpResponse(status=HTTPStatus.BAD_REQUEST)
+    for violation in violations:
+        fields = {name: str(violation.get(name, ""))[:512] for name in CSP_REPORT_FIELDS}
+        logger.warning("csp-violation %s", json.dumps(fields, sort_keys=True))
+    return HttpResponse(status=HTTPStatus.NO_CONTENT)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A friendly 403 for a failed CSRF check; Django logs the technical reason."""
+    return render(request, "403_csrf.html", status=HTTPStatus.FORBIDDEN)

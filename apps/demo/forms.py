@@ -1,0 +1,27 @@
+from django import forms
+
+from apps.demo.models import Message
+
+
+class MessageForm(forms.ModelForm):  # type: ignore[type-arg]
+    """Validates a guestbook entry, from the HTML form and from the JSON API alike."""
+
+    class Meta:
+        model = Message
+        fields = ("name", "body")
+        labels = {"body": "Message"}
+        widgets = {"body": forms.Textarea(attrs={"rows": 4, "maxlength": 1000})}
+
+    def clean_name(self) -> str:
+        return self._require_visible_text("name")
+
+    def clean_body(self) -> str:
+        return self._require_visible_text("body")
+
+    def _require_visible_text(self, field: str) -> str:
+        value: str = self.cleaned_data[field].strip()
+        if not value:
+            raise forms.ValidationError("This field cannot be blank.", code="blank")
+        if any(ord(char) < 32 and char not in "\n\r\t" for char in value):
+            raise forms.ValidationError("Control characters are not allowed.", code="control")
+        return value
