@@ -168,7 +168,8 @@ def database_config(url: str, *, conn_max_age: int, ssl_require: bool) -> dict[s
             port = parts.port
         except ValueError:
             raise ValueError("the port is not a number") from None
-        options: dict[str, Any] = dict(parse_qsl(parts.query))
+        # Give up on an unreachable database after 5 s rather than hang a request.
+        options: dict[str, Any] = {"connect_timeout": "5", **dict(parse_qsl(parts.query))}
         if ssl_require:
             options["sslmode"] = "require"
         return {

@@ -8,13 +8,13 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+from apps.core.checks import refuse_unsafe_configuration
 
-application = get_wsgi_application()
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 # Refuse to serve with a configuration that must never reach users, such as
 # a missing or weak SECRET_KEY with DEBUG off. collectstatic and other build
 # steps never import this module, so they still run without secrets.
-from apps.core.checks import refuse_unsafe_configuration  # noqa: E402
-
 refuse_unsafe_configuration()
+
+application = get_wsgi_application()

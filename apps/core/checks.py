@@ -21,6 +21,7 @@ from django.core.checks.security.base import (
     SECRET_KEY_MIN_LENGTH,
     SECRET_KEY_MIN_UNIQUE_CHARACTERS,
 )
+from django.core.exceptions import ImproperlyConfigured
 
 PLACEHOLDER_MARKERS = ("change-me", "changeme", "replace-me", "placeholder", "secret-key-here")
 ONE_YEAR = 31536000
@@ -50,7 +51,11 @@ def secret_key_problem(key: str) -> str | None:
 def check_secret_key(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> list[CheckMessage]:
     if settings.DEBUG:
         return []
-    problem = secret_key_problem(settings.SECRET_KEY)
+    try:
+        key = settings.SECRET_KEY
+    except ImproperlyConfigured:  # Django refuses to hand out an empty key
+        key = ""
+    problem = secret_key_problem(key)
     if problem is None:
         return []
     return [

@@ -13,15 +13,14 @@ class MessageForm(forms.ModelForm):  # type: ignore[type-arg]
         widgets = {"body": forms.Textarea(attrs={"rows": 4, "maxlength": 1000})}
 
     def clean_name(self) -> str:
-        return self._require_visible_text("name")
+        return self._without_control_characters("name")
 
     def clean_body(self) -> str:
-        return self._require_visible_text("body")
+        return self._without_control_characters("body")
 
-    def _require_visible_text(self, field: str) -> str:
-        value: str = self.cleaned_data[field].strip()
-        if not value:
-            raise forms.ValidationError("This field cannot be blank.", code="blank")
+    def _without_control_characters(self, field: str) -> str:
+        # CharField has already stripped the value and refused an empty one.
+        value: str = self.cleaned_data[field]
         if any(ord(char) < 32 and char not in "\n\r\t" for char in value):
             raise forms.ValidationError("Control characters are not allowed.", code="control")
         return value

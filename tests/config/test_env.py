@@ -1,0 +1,222 @@
+"""config/env.py: typed configuration from the environment, and what bad input does."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from config.env import BASE_DIR, CONFIG_ERROR_EXIT_STATUS, Env, database_config
+from tests.conftest import run_python, strong_key
+
+BAD_VALUES = [
+    ("DEBUG", "maybe", "true or false"),
+    ("USE_SSL", "perhaps", "true or false"),
+    ("ALLOWED_HOSTS", "[broken", "JSON list"),
+    ("ALLOWED_HOSTS", "[1, 2]", "JSON list"),
+    ("DATABASE_URL", "mysql://root@db/app", "postgres://"),
+    ("DATABASE_URL", "postgres://db.example.com:port/app", "postgres://"),
+    ("DATABASE_CONN_MAX_AGE", "-1", "0 or more"),
+    ("DATABASE_CONN_MAX_AGE", "ten", "0 or more"),
+    ("API_PAGE_SIZE", "0", "from 1 to 100"),
+    ("LOG_LEVEL", "loud", "DEBUG, INFO"),
+    ("HSTS_STAGE", "forever", "hour, day, week"),
+    ("ADMIN_URL", "/admin", "ending in a slash"),
+    ("CORS_ALLOWED_ORIGINS", "app.example.com", "origins like https://"),
+    ("CSRF_TRUSTED_ORIGINS", "https://example.com/path", "origins like https://"),
+    ("CSP_REPORT_ONLY_POLICY", "{not json", "JSON object"),
+]
+
+ENTRY_POINTS = {
+    "manage.py": ["manage.py", "check"],
+    "wsgi": ["-c", "import config.wsgi"],
+}
+
+
+@pytest.mark.parametrize("entry_point", ENTRY_POINTS)
+@pytest.mark.parametrize(("name", "value", "expected"), BAD_VALUES)
+def test_a_bad_value_stops_startup_with_one_line_naming_it(
+    clean_env: dict[str, str], entry_point: str, name: str, value: str, expected: str
+) -> None:
+    clean_env.update({"SECRET_KEY": strong_key(), name: value})
+
+    result = run_python(ENTRY_POINTS[entry_point], clean_env)
+
+    assert result.returncode == CONFIG_ERROR_EXIT_STATUS
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(f"Configuration error: {name}")
+    assert expected in lines[0]
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_a_bad_database_url_never_shows_its_password(clean_env: dict[str, str]) -> None:
+    clean_env["DATABASE_URL"] = "mysql://admin:hunter2-very-secret@db.example.com/app"
+
+    result = run_python(["manage.py", "check"], clean_env)
+
+    assert result.returncode == CONFIG_ERROR_EXIT_STATUS
+    assert "DATABASE_URL" in result.stderr
+    assert "hunter2" not in result.stderr
+
+
+def test_every_bad_variable_gets_its_own_line(clean_env: dict[str, str]) -> None:
+    clean_env.update({"DEBUG": "maybe", "API_PAGE_SIZE": "-3"})
+
+    result = run_python(["manage.py", "check"], clean_env)
+
+    lines = result.stderr.strip().splitlines()
+    assert sorted(line.split("=")[0] for line in lines) == [
+        "Configuration error: API_PAGE_SIZE",
+        "Configuration error: DEBUG",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("key", "problem"),
+    [
+        (None, "is not set"),
+        ("replace-me-make-dev-generates-a-real-key", "placeholder"),
+        ("django-insecure-" + "k" * 20 + strong_key(), "django-insecure-"),
+        ("short-key", "weak"),
+        ("a" * 60, "weak"),
+    ],
+)
+def test_production_refuses_to_serve_without_a_strong_secret_key(
+    clean_env: dict[str, str], key: str | None, problem: str
+) -> None:
+    if key is not None:
+        clean_env["SECRET_KEY"] = key
+
+    result = run_python(ENTRY_POINTS["wsgi"], clean_env)
+
+    assert result.returncode == CONFIG_ERROR_EXIT_STATUS
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "SECRET_KEY" in lines[0]
+    assert problem in lines[0]
+    if key:
+        assert key not in result.stderr
+
+
+def test_production_serves_with_a_strong_secret_key(clean_env: dict[str, str]) -> None:
+    clean_env["SECRET_KEY"] = strong_key()
+
+    result = run_python(ENTRY_POINTS["wsgi"], clean_env)
+
+    assert result.returncode == 0, result.stderr
+
+
+def test_runserver_checks_refuse_a_weak_key_with_debug_off(clean_env: dict[str, str]) -> None:
+    clean_env["SECRET_KEY"] = "short-key"
+
+    result = run_python(["manage.py", "check"], clean_env)
+
+    assert result.returncode != 0
+    assert "bastion.E001" in result.stderr
+
+
+def test_development_runs_with_debug_on_and_a_weak_key(clean_env: dict[str, str]) -> None:
+    clean_env.update({"DEBUG": "true", "SECRET_KEY": "short-key"})
+
+    result = run_python(["manage.py", "check"], clean_env)
+
+    assert result.returncode == 0, result.stderr
+
+
+def test_collectstatic_runs_at_build_time_without_secrets_or_database(
+    clean_env: dict[str, str], tmp_path: Path
+) -> None:
+    clean_env["DATABASE_URL"] = "postgres://nobody@127.0.0.1:9/absent"
+
+    result = run_python(["manage.py", "collectstatic", "--noinput", "--dry-run"], clean_env)
+
+    assert result.returncode == 0, result.stderr
+    assert "static files" in result.stdout
+
+
+def test_list_values_accept_json_lists_and_comma_separated_strings(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("ALLOWED_HOSTS", '["a.example.com", "b.example.com"]')
+    monkeypatch.setenv("CORS_ALLOWED_ORIGINS", " https://app.example.com/ , https://x.example.com")
+
+    env = Env(_env_file=None)
+
+    assert env.ALLOWED_HOSTS == ["a.example.com", "b.example.com"]
+    assert env.CORS_ALLOWED_ORIGINS == ["https://app.example.com", "https://x.example.com"]
+
+
+def test_defaults_are_the_safe_ones(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in Env.model_fields:
+        monkeypatch.delenv(name, raising=False)
+
+    env = Env(_env_file=None)
+
+    assert env.DEBUG is False
+    assert env.ALLOWED_HOSTS == []
+    assert env.CORS_ALLOWED_ORIGINS == []
+    assert env.CORS_ALLOW_CREDENTIALS is False
+    assert env.HSTS_PRELOAD is False
+    assert env.SECRET_KEY is None
+
+
+def test_the_environment_overrides_the_env_file(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_text("DEBUG=true\nAPI_PAGE_SIZE=7\nUNRELATED_TOOL_SETTING=1\n")
+    monkeypatch.setenv("API_PAGE_SIZE", "9")
+    monkeypatch.delenv("DEBUG", raising=False)
+
+    env = Env(_env_file=env_file)
+
+    assert env.DEBUG is True
+    assert env.API_PAGE_SIZE == 9
+
+
+def test_a_bad_value_in_the_env_file_is_named_with_its_value(
+    clean_env: dict[str, str], tmp_path: Path
+) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_text("DEBUG=sometimes\n")
+    clean_env["ENV_FILE"] = str(env_file)
+
+    result = run_python(["manage.py", "check"], clean_env)
+
+    assert result.returncode == CONFIG_ERROR_EXIT_STATUS
+    assert "DEBUG='sometimes'" in result.stderr
+
+
+def test_sqlite_urls_resolve_relative_paths_to_the_project_folder() -> None:
+    assert database_config("sqlite:///db.sqlite3", conn_max_age=0, ssl_require=False) == {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": BASE_DIR / "db.sqlite3",
+    }
+    absolute = database_config("sqlite:////var/data/app.db", conn_max_age=0, ssl_require=False)
+    assert absolute["NAME"] == Path("/var/data/app.db")
+
+
+def test_postgres_urls_keep_connections_with_health_checks_and_can_require_tls() -> None:
+    config = database_config(
+        "postgres://user:p%40ss@db.example.com:5433/app?application_name=web",
+        conn_max_age=600,
+        ssl_require=True,
+    )
+
+    assert config["ENGINE"] == "django.db.backends.postgresql"
+    assert (config["NAME"], config["USER"], config["PASSWORD"]) == ("app", "user", "p@ss")
+    assert (config["HOST"], config["PORT"]) == ("db.example.com", 5433)
+    assert config["CONN_MAX_AGE"] == 600
+    assert config["CONN_HEALTH_CHECKS"] is True
+    assert config["OPTIONS"] == {
+        "application_name": "web",
+        "connect_timeout": "5",
+        "sslmode": "require",
+    }
+
+
+def test_postgres_urls_do_not_require_tls_unless_asked() -> None:
+    config = database_config("postgresql://u@localhost/app", conn_max_age=0, ssl_require=False)
+
+    assert "sslmode" not in config["OPTIONS"]

@@ -1,0 +1,169 @@
+"""The security settings as config/settings.py makes them, seen over HTTP."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from http.cookies import Morsel
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+from pytest_django import Settings
+
+from tests.conftest import PRODUCTION_ENVIRON, load_settings_module
+
+pytestmark = pytest.mark.django_db
+
+# What the TLS-terminating proxy sends on; over HTTPS, Django's CSRF check
+# also wants a same-origin Referer on posts.
+HTTPS = {
+    "X-Forwarded-Proto": "https",
+    "Host": "bastion.example.com",
+    "Referer": "https://bastion.example.com/",
+}
+HTTP = {"X-Forwarded-Proto": "http", "Host": "bastion.example.com"}
+
+
+def test_plain_http_is_redirected_to_https_with_301(production: Settings) -> None:
+    response = Client(headers=HTTP).get("/guestbook/?page=2")
+
+    assert response.status_code == HTTPStatus.MOVED_PERMANENTLY
+    assert response["Location"] == "https://bastion.example.com/guestbook/?page=2"
+
+
+def test_hsts_is_sent_on_https_responses_only(production: Settings) -> None:
+    secure = Client(headers=HTTPS).get("/")
+    plain = Client(headers=HTTP).get("/healthz")
+
+    assert secure["Strict-Transport-Security"] == "max-age=3600"
+    assert plain.status_code == HTTPStatus.OK
+    assert "Strict-Transport-Security" not in plain
+
+
+def test_health_probes_answer_over_plain_http_behind_the_proxy(production: Settings) -> None:
+    assert Client(headers=HTTP).get("/healthz").status_code == HTTPStatus.OK
+    assert Client(headers=HTTP).get("/readyz").status_code == HTTPStatus.OK
+
+
+def test_a_client_cannot_fake_https_without_the_proxy_header(production: Settings) -> None:
+    response = Client(headers={"Host": "bastion.example.com", "X-Forwarded-Ssl": "on"}).get("/")
+
+    assert response.status_code == HTTPStatus.MOVED_PERMANENTLY
+
+
+def _cookies_after_guestbook_post(client: Client) -> dict[str, Morsel[str]]:
+    page = client.get("/guestbook/")
+    data = {"name": "Ada", "body": "hi", "csrfmiddlewaretoken": page.context["csrf_token"]}
+    response = client.post("/guestbook/", data)
+    return {**page.cookies, **response.cookies}
+
+
+def test_every_cookie_is_secure_httponly_samesite_and_host_prefixed(production: Settings) -> None:
+    cookies = _cookies_after_guestbook_post(Client(enforce_csrf_checks=True, headers=HTTPS))
+
+    assert set(cookies) == {"__Host-csrftoken", "messages"}
+    for name, morsel in cookies.items():
+        assert morsel["secure"] is True, name
+        assert morsel["httponly"] is True, name
+        assert morsel["samesite"] == "Lax", name
+        assert morsel["path"] == "/", name
+        assert not morsel["domain"], name
+
+
+def test_the_admin_session_cookie_is_host_prefixed_and_secure(production: Settings) -> None:
+    User.objects.create_superuser("admin", "admin@example.com", "a-long-passphrase-9")
+    client = Client(headers=HTTPS)
+    login_page = client.get("/admin/login/")
+    response = client.post(
+        "/admin/login/",
+        {
+            "username": "admin",
+            "password": "a-long-passphrase-9",
+            "csrfmiddlewaretoken": login_page.context["csrf_token"],
+        },
+    )
+
+    session = response.cookies["__Host-sessionid"]
+    assert response.status_code == HTTPStatus.FOUND
+    assert session["secure"] is True
+    assert session["httponly"] is True
+    assert session["samesite"] == "Lax"
+    assert "sessionid" not in response.cookies
+
+
+def test_a_host_outside_allowed_hosts_gets_400(production: Settings) -> None:
+    response = Client(headers={**HTTPS, "Host": "evil.example.net"}).get("/")
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert "Bad request" in response.text
+    assert "evil.example.net" not in response.text
+
+
+def test_home_page_headers_under_use_ssl(production: Settings) -> None:
+    response = Client(headers=HTTPS).get("/")
+
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert response["Cross-Origin-Resource-Policy"] == "same-origin"
+    assert "camera=()" in response["Permissions-Policy"]
+    csp = dict(
+        part.strip().split(" ", 1) for part in response["Content-Security-Policy"].split(";")
+    )
+    assert csp["default-src"] == "'none'"
+    assert csp["script-src"] == "'self'"
+    assert csp["frame-ancestors"] == "'none'"
+    assert csp["object-src"] == "'none'"
+    assert csp["base-uri"] == "'none'"
+    assert csp["form-action"] == "'self'"
+    assert csp["report-uri"] == "/csp-report/"
+
+
+def test_a_page_with_a_script_gets_a_fresh_nonce_each_time(production: Settings) -> None:
+    first = Client(headers=HTTPS).get("/guestbook/")
+    second = Client(headers=HTTPS).get("/guestbook/")
+
+    nonces = [
+        response["Content-Security-Policy"].split("'nonce-")[1].split("'")[0]
+        for response in (first, second)
+    ]
+    assert nonces[0] != nonces[1]
+    assert f'nonce="{nonces[0]}"' in first.text
+    assert "unsafe-inline" not in first["Content-Security-Policy"]
+
+
+@pytest.mark.parametrize(
+    ("stage", "seconds"),
+    [
+        ("hour", 3600),
+        ("day", 86400),
+        ("week", 604800),
+        ("month", 2592000),
+        ("year", 31536000),
+        ("two-years", 63072000),
+    ],
+)
+def test_one_variable_raises_hsts_through_its_stages(stage: str, seconds: int) -> None:
+    values = load_settings_module(**{**PRODUCTION_ENVIRON, "HSTS_STAGE": stage})
+
+    assert values["SECURE_HSTS_SECONDS"] == seconds
+    assert values["SECURE_HSTS_INCLUDE_SUBDOMAINS"] is False
+    assert values["SECURE_HSTS_PRELOAD"] is False
+
+
+def test_without_use_ssl_nothing_forces_https() -> None:
+    values = load_settings_module(SECRET_KEY=PRODUCTION_ENVIRON["SECRET_KEY"], DEBUG="true")
+
+    assert "SECURE_PROXY_SSL_HEADER" not in values
+    assert "SECURE_SSL_REDIRECT" not in values
+    assert "SECURE_HSTS_SECONDS" not in values
+    assert "SESSION_COOKIE_SECURE" not in values
+
+
+def test_development_over_plain_http_works_without_use_ssl(client: Client) -> None:
+    response = client.get("/guestbook/")
+
+    assert response.status_code == HTTPStatus.OK
+    assert "Strict-Transport-Security" not in response
+    assert "csrftoken" in response.cookies

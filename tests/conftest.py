@@ -1,0 +1,88 @@
+"""Fixtures shared by the whole suite."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from pytest_django import Settings
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session", autouse=True)
+def collected_static() -> None:
+    """Collect static files once, as the build step does: templates need the manifest."""
+    call_command("collectstatic", "--noinput", verbosity=0)
+
+
+def strong_key() -> str:
+    return secrets.token_urlsafe(50)
+
+
+@pytest.fixture
+def clean_env() -> dict[str, str]:
+    """The environment of a fresh process, without any of Bastion's variables or .env."""
+    from config.env import Env
+
+    env = {key: value for key, value in os.environ.items() if key not in Env.model_fields}
+    env["ENV_FILE"] = ""
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    return env
+
+
+def run_python(code_or_args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """Run the project's Python in a fresh process from the repository root."""
+    return subprocess.run(
+        [sys.executable, *code_or_args],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def load_settings_module(**environ: str) -> dict[str, Any]:
+    """Evaluate config/settings.py afresh with only these variables, as a new process would."""
+    from config.env import Env
+
+    spec = importlib.util.find_spec("config.settings")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    with pytest.MonkeyPatch.context() as patch:
+        for name in Env.model_fields:
+            patch.delenv(name, raising=False)
+        for name, value in environ.items():
+            patch.setenv(name, value)
+        spec.loader.exec_module(module)
+    return {name: getattr(module, name) for name in dir(module) if name.isupper()}
+
+
+PRODUCTION_ENVIRON = {
+    "SECRET_KEY": "production-like-key-" + "x1y2z3" * 6,
+    "ALLOWED_HOSTS": "bastion.example.com",
+    "USE_SSL": "true",
+    "HSTS_STAGE": "hour",
+    "DEBUG": "false",
+}
+
+
+@pytest.fixture
+def production(settings: Settings) -> Settings:
+    """Django settings exactly as config/settings.py makes them for production (USE_SSL on)."""
+    values = load_settings_module(**PRODUCTION_ENVIRON)
+    for name, value in values.items():
+        if name not in {"DATABASES", "STATIC_ROOT", "STORAGES", "SECRET_KEY", "LOGGING"}:
+            setattr(settings, name, value)
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    return settings
