@@ -190,6 +190,7 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 100
 # load balancer) that terminates TLS and always overwrites X-Forwarded-Proto.
 USE_SSL = env.USE_SSL
 HSTS_STAGE = env.HSTS_STAGE
+HSTS_STAGES = environment.HSTS_STAGES
 if USE_SSL:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = True
@@ -202,7 +203,7 @@ if USE_SSL:
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
     # HSTS is raised in stages (docs/hsts.md): one HSTS_STAGE value each.
-    SECURE_HSTS_SECONDS = environment.HSTS_STAGES[HSTS_STAGE]
+    SECURE_HSTS_SECONDS = HSTS_STAGES[HSTS_STAGE]
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env.HSTS_INCLUDE_SUBDOMAINS
     SECURE_HSTS_PRELOAD = env.HSTS_PRELOAD
 

@@ -77,12 +77,18 @@ PRODUCTION_ENVIRON = {
 }
 
 
-@pytest.fixture
-def production(settings: Settings) -> Settings:
-    """Django settings exactly as config/settings.py makes them for production (USE_SSL on)."""
-    values = load_settings_module(**PRODUCTION_ENVIRON)
+def apply_production_settings(settings: Settings, **overrides: str) -> Settings:
+    """Switch to the settings config/settings.py makes for production, with these variables."""
+    values = load_settings_module(**{**PRODUCTION_ENVIRON, **overrides})
     for name, value in values.items():
-        if name not in {"DATABASES", "STATIC_ROOT", "STORAGES", "SECRET_KEY", "LOGGING"}:
+        # The test database and the collected static files stay as they are.
+        if name not in {"DATABASES", "STATIC_ROOT", "STORAGES", "LOGGING"}:
             setattr(settings, name, value)
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     return settings
+
+
+@pytest.fixture
+def production(settings: Settings) -> Settings:
+    """Django settings exactly as config/settings.py makes them for production (USE_SSL on)."""
+    return apply_production_settings(settings)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from http import HTTPStatus
-from http.cookies import Morsel
 
 import pytest
 from django.contrib.auth.models import User
@@ -25,14 +24,14 @@ HTTP = {"X-Forwarded-Proto": "http", "Host": "bastion.example.com"}
 
 
 def test_plain_http_is_redirected_to_https_with_301(production: Settings) -> None:
-    response = Client(headers=HTTP).get("/guestbook/?page=2")
+    response = Client(headers=HTTP).get("/admin/login/?next=/admin/")
 
     assert response.status_code == HTTPStatus.MOVED_PERMANENTLY
-    assert response["Location"] == "https://bastion.example.com/guestbook/?page=2"
+    assert response["Location"] == "https://bastion.example.com/admin/login/?next=/admin/"
 
 
 def test_hsts_is_sent_on_https_responses_only(production: Settings) -> None:
-    secure = Client(headers=HTTPS).get("/")
+    secure = Client(headers=HTTPS).get("/admin/login/")
     plain = Client(headers=HTTP).get("/healthz")
 
     assert secure["Strict-Transport-Security"] == "max-age=3600"
@@ -46,28 +45,11 @@ def test_health_probes_answer_over_plain_http_behind_the_proxy(production: Setti
 
 
 def test_a_client_cannot_fake_https_without_the_proxy_header(production: Settings) -> None:
-    response = Client(headers={"Host": "bastion.example.com", "X-Forwarded-Ssl": "on"}).get("/")
+    response = Client(headers={"Host": "bastion.example.com", "X-Forwarded-Ssl": "on"}).get(
+        "/admin/login/"
+    )
 
     assert response.status_code == HTTPStatus.MOVED_PERMANENTLY
-
-
-def _cookies_after_guestbook_post(client: Client) -> dict[str, Morsel[str]]:
-    page = client.get("/guestbook/")
-    data = {"name": "Ada", "body": "hi", "csrfmiddlewaretoken": page.context["csrf_token"]}
-    response = client.post("/guestbook/", data)
-    return {**page.cookies, **response.cookies}
-
-
-def test_every_cookie_is_secure_httponly_samesite_and_host_prefixed(production: Settings) -> None:
-    cookies = _cookies_after_guestbook_post(Client(enforce_csrf_checks=True, headers=HTTPS))
-
-    assert set(cookies) == {"__Host-csrftoken", "messages"}
-    for name, morsel in cookies.items():
-        assert morsel["secure"] is True, name
-        assert morsel["httponly"] is True, name
-        assert morsel["samesite"] == "Lax", name
-        assert morsel["path"] == "/", name
-        assert not morsel["domain"], name
 
 
 def test_the_admin_session_cookie_is_host_prefixed_and_secure(production: Settings) -> None:
@@ -92,15 +74,15 @@ def test_the_admin_session_cookie_is_host_prefixed_and_secure(production: Settin
 
 
 def test_a_host_outside_allowed_hosts_gets_400(production: Settings) -> None:
-    response = Client(headers={**HTTPS, "Host": "evil.example.net"}).get("/")
+    response = Client(headers={**HTTPS, "Host": "evil.example.net"}).get("/admin/login/")
 
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert "Bad request" in response.text
     assert "evil.example.net" not in response.text
 
 
-def test_home_page_headers_under_use_ssl(production: Settings) -> None:
-    response = Client(headers=HTTPS).get("/")
+def test_admin_login_page_headers_under_use_ssl(production: Settings) -> None:
+    response = Client(headers=HTTPS).get("/admin/login/")
 
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["X-Frame-Options"] == "DENY"
@@ -118,19 +100,6 @@ def test_home_page_headers_under_use_ssl(production: Settings) -> None:
     assert csp["base-uri"] == "'none'"
     assert csp["form-action"] == "'self'"
     assert csp["report-uri"] == "/csp-report/"
-
-
-def test_a_page_with_a_script_gets_a_fresh_nonce_each_time(production: Settings) -> None:
-    first = Client(headers=HTTPS).get("/guestbook/")
-    second = Client(headers=HTTPS).get("/guestbook/")
-
-    nonces = [
-        response["Content-Security-Policy"].split("'nonce-")[1].split("'")[0]
-        for response in (first, second)
-    ]
-    assert nonces[0] != nonces[1]
-    assert f'nonce="{nonces[0]}"' in first.text
-    assert "unsafe-inline" not in first["Content-Security-Policy"]
 
 
 @pytest.mark.parametrize(
@@ -159,11 +128,3 @@ def test_without_use_ssl_nothing_forces_https() -> None:
     assert "SECURE_SSL_REDIRECT" not in values
     assert "SECURE_HSTS_SECONDS" not in values
     assert "SESSION_COOKIE_SECURE" not in values
-
-
-def test_development_over_plain_http_works_without_use_ssl(client: Client) -> None:
-    response = client.get("/guestbook/")
-
-    assert response.status_code == HTTPStatus.OK
-    assert "Strict-Transport-Security" not in response
-    assert "csrftoken" in response.cookies

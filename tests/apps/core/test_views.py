@@ -231,7 +231,7 @@ def test_the_500_page_is_friendly_and_reveals_nothing(settings: Settings) -> Non
 
 
 def test_every_response_carries_permissions_policy_and_corp(client: Client) -> None:
-    for path in ("/", "/healthz", "/api/messages/", "/no/such/page/"):
+    for path in ("/admin/login/", "/healthz", "/readyz", "/no/such/page/"):
         response = client.get(path)
         assert "geolocation=()" in response["Permissions-Policy"], path
         assert response["Cross-Origin-Resource-Policy"] == "same-origin", path

@@ -1,0 +1,192 @@
+"""heroku-release.sh, the release gate: the real script, run as the platform runs it."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from config.env import HSTS_STAGES
+from tests.conftest import REPO, strong_key
+
+SCRIPT = "heroku-release.sh"
+
+
+def production_env(database: Path, **overrides: str) -> dict[str, str]:
+    env = {
+        "PATH": "/usr/local/bin:/usr/bin:/bin",
+        "HOME": str(database.parent),
+        "PYTHON": sys.executable,
+        "ENV_FILE": "",
+        "SECRET_KEY": strong_key(),
+        "DEBUG": "false",
+        "ALLOWED_HOSTS": "bastion.example.com",
+        "USE_SSL": "true",
+        "HSTS_STAGE": "hour",
+        "DATABASE_URL": f"sqlite:///{database}",
+    }
+    env.update(overrides)
+    return env
+
+
+def release(tree: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["bash", str(tree / SCRIPT)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def migrated_tables(database: Path) -> set[str]:
+    if not database.exists():
+        return set()
+    with sqlite3.connect(database) as connection:
+        rows = connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        return {name for (name,) in rows}
+
+
+@pytest.fixture
+def database(tmp_path: Path) -> Path:
+    return tmp_path / "release.sqlite3"
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Path:
+    """A copy of the deployable tree, so a test can plant a bad edit in its settings."""
+    copy = tmp_path / "app"
+    copy.mkdir()
+    for name in ("manage.py", SCRIPT):
+        shutil.copy2(REPO / name, copy / name)
+    for name in ("config", "apps"):
+        shutil.copytree(REPO / name, copy / name, ignore=shutil.ignore_patterns("__pycache__"))
+    return copy
+
+
+def test_the_script_is_strict_bash() -> None:
+    text = (REPO / SCRIPT).read_text()
+
+    assert text.startswith("#!/usr/bin/env bash\n")
+    assert "set -euo pipefail" in text
+    assert (REPO / SCRIPT).stat().st_mode & 0o111
+
+
+@pytest.mark.parametrize("stage", [stage for stage in HSTS_STAGES if stage != "off"])
+def test_a_correct_production_configuration_releases_at_every_hsts_stage(
+    database: Path, stage: str
+) -> None:
+    result = release(REPO, production_env(database, HSTS_STAGE=stage))
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "django_session" in migrated_tables(database)
+    assert "release: done" in result.stdout
+
+
+def test_preload_with_a_year_and_subdomains_releases(database: Path) -> None:
+    env = production_env(
+        database, HSTS_STAGE="year", HSTS_INCLUDE_SUBDOMAINS="true", HSTS_PRELOAD="true"
+    )
+
+    result = release(REPO, env)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+MISCONFIGURATIONS = {
+    "debug on": ({"DEBUG": "true"}, "security.W018"),
+    "weak key": ({"SECRET_KEY": "too-short"}, "bastion.E001"),
+    "placeholder key": ({"SECRET_KEY": "replace-me-make-dev-generates-a-real-key"}, "bastion.E001"),
+    "empty allowed hosts": ({"ALLOWED_HOSTS": ""}, "security.W020"),
+    "use_ssl off": ({"USE_SSL": "false"}, "bastion.W001"),
+    "hsts off": ({"HSTS_STAGE": "off"}, "security.W004"),
+    "preload at one hour": ({"HSTS_PRELOAD": "true"}, "bastion.E010"),
+    "preload without subdomains": (
+        {"HSTS_PRELOAD": "true", "HSTS_STAGE": "two-years"},
+        "bastion.E010",
+    ),
+    "plain-http cors origin": ({"CORS_ALLOWED_ORIGINS": "http://app.example.com"}, "bastion.W003"),
+    "plain-http csrf origin": ({"CSRF_TRUSTED_ORIGINS": "http://app.example.com"}, "bastion.W011"),
+}
+
+
+@pytest.mark.parametrize("case", MISCONFIGURATIONS)
+def test_a_misconfigured_environment_stops_the_release_before_migrating(
+    database: Path, case: str
+) -> None:
+    overrides, check_id = MISCONFIGURATIONS[case]
+
+    result = release(REPO, production_env(database, **overrides))
+
+    assert result.returncode != 0
+    assert check_id in result.stderr
+    assert "nothing was migrated" in result.stderr
+    assert migrated_tables(database) == set()
+
+
+PLANTED_SETTINGS = {
+    "cors allow-all": ("CORS_ALLOW_ALL_ORIGINS = True", "bastion.W002"),
+    "cors credentials with a wildcard regex": (
+        'CORS_ALLOW_CREDENTIALS = True\nCORS_ALLOWED_ORIGIN_REGEXES = [r"^https://.*$"]',
+        "bastion.W004",
+    ),
+    "csp with unsafe-inline": (
+        'CONTENT_SECURITY_POLICY["DIRECTIVES"]["script-src"] = ["\'self\'", "\'unsafe-inline\'"]',
+        "bastion.W007",
+    ),
+    "csp with a wildcard script source": (
+        'CONTENT_SECURITY_POLICY["DIRECTIVES"]["script-src"] = ["\'self\'", "https:"]',
+        "bastion.W008",
+    ),
+    "csp without frame-ancestors": (
+        'del CONTENT_SECURITY_POLICY["DIRECTIVES"]["frame-ancestors"]',
+        "bastion.W009",
+    ),
+    "csp report-only only": (
+        "CONTENT_SECURITY_POLICY_REPORT_ONLY = CONTENT_SECURITY_POLICY\n"
+        "CONTENT_SECURITY_POLICY = None",
+        "bastion.W006",
+    ),
+    "csp middleware removed": (
+        'MIDDLEWARE.remove("csp.middleware.CSPMiddleware")',
+        "bastion.W005",
+    ),
+    "clickjacking protection relaxed": ('X_FRAME_OPTIONS = "SAMEORIGIN"', "security.W019"),
+}
+
+
+@pytest.mark.parametrize("case", PLANTED_SETTINGS)
+def test_a_misconfigured_settings_file_stops_the_release_before_migrating(
+    tree: Path, database: Path, case: str
+) -> None:
+    edit, check_id = PLANTED_SETTINGS[case]
+    settings_file = tree / "config" / "settings.py"
+    settings_file.write_text(settings_file.read_text() + "\n" + edit + "\n")
+
+    result = release(tree, production_env(database))
+
+    assert result.returncode != 0
+    assert check_id in result.stderr
+    assert migrated_tables(database) == set()
+
+
+def test_a_failing_migration_fails_the_release(tree: Path, database: Path) -> None:
+    migrations = tree / "apps" / "core" / "migrations"
+    migrations.mkdir()
+    (migrations / "__init__.py").touch()
+    (migrations / "0001_broken.py").write_text(
+        "from django.db import migrations\n\n\n"
+        "class Migration(migrations.Migration):\n"
+        "    dependencies = []\n"
+        '    operations = [migrations.RunSQL("SELECT * FROM no_such_table")]\n'
+    )
+
+    result = release(tree, production_env(database))
+
+    assert result.returncode != 0
+    assert "migrations did not apply" in result.stderr
