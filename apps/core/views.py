@@ -126,5 +126,13 @@ def csp_report(request: HttpRequest) -> HttpResponse:
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
-    """A friendly 403 for a failed CSRF check; Django logs the technical reason."""
+    """A friendly 403 for a failed CSRF check; Django logs the technical reason.
+
+    JSON clients get JSON: an HTML page is no use to a script.
+    """
+    if request.path.startswith("/api/") or request.content_type == "application/json":
+        return JsonResponse(
+            {"error": "CSRF check failed: send the page's CSRF token in the X-CSRFToken header"},
+            status=HTTPStatus.FORBIDDEN,
+        )
     return render(request, "403_csrf.html", status=HTTPStatus.FORBIDDEN)

@@ -219,6 +219,21 @@ def test_api_refuses_a_post_without_a_csrf_token() -> None:
     response = client.post(API, data="{}", content_type="application/json")
 
     assert response.status_code == HTTPStatus.FORBIDDEN
+    assert "X-CSRFToken" in response.json()["error"]
+
+
+def test_api_accepts_a_post_with_the_pages_csrf_token() -> None:
+    client = Client(enforce_csrf_checks=True)
+    token = str(client.get(reverse("demo:guestbook")).context["csrf_token"])
+
+    response = client.post(
+        API,
+        data=json.dumps({"name": "Ada", "message": "Hi"}),
+        content_type="application/json",
+        headers={"X-CSRFToken": token},
+    )
+
+    assert response.status_code == HTTPStatus.CREATED
 
 
 @pytest.mark.parametrize("method", ["put", "patch", "delete"])
