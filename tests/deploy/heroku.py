@@ -1,5 +1,5 @@
 """
-Heroku, emulated on this machine for the deploy tests.
+Heroku, emulated locally for the deploy tests.
 
 Each helper does one thing the platform does, the way it does it: the
 config vars app.json sets, the Python buildpack's install and collectstatic,
