@@ -3,26 +3,33 @@ gunicorn's configuration, shared by Heroku (Procfile) and Docker (CMD).
 
 https://docs.gunicorn.org/en/stable/settings.html
 Heroku facts behind the numbers: 30 s router timeout, 90 s router idle
-keep-alive, SIGKILL 30 s after SIGTERM.
+keep-alive, SIGKILL 30 s after SIGTERM. docs/heroku.md explains each choice.
+Settings given in GUNICORN_CMD_ARGS take precedence over this file.
 """
 
 import os
 
-# Heroku and most platforms say which port to listen on in $PORT.
+# Heroku and most platforms say which port to listen on in $PORT; every
+# interface, because the platform's router or proxy connects from outside.
 bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
 
-# Heroku sets WEB_CONCURRENCY from the dyno size; 2 fits a 512 MB dyno.
+# Heroku sets WEB_CONCURRENCY at dyno boot from the dyno's memory (2 on a
+# 512 MB Basic dyno); 2 is the same default anywhere else.
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 
 # Threads let one worker wait on the database for one request while serving
-# another; each thread may hold one database connection (README: connection budget).
+# another. Each thread keeps one database connection open, so workers x
+# threads per dyno must fit the database's connection limit (docs/heroku.md).
 worker_class = "gthread"
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 
-# Kill a request stuck for 20 s, before the router gives up on it at 30 s.
+# A worker whose main loop stops answering for 20 s is killed and replaced.
+# With threads this is a heartbeat, not a per-request limit: the router
+# answers the client with an H12 error after 30 s whatever the app does.
 timeout = 20
 
-# On SIGTERM finish in-flight requests for up to 20 s, inside Heroku's 30 s.
+# On SIGTERM finish in-flight requests for up to 20 s, inside the 30 s
+# Heroku (and `docker stop`) wait before SIGKILL.
 graceful_timeout = 20
 
 # Longer than the router's 90 s idle timeout, so the router closes idle
@@ -33,13 +40,19 @@ keepalive = 95
 # (faster boot, shared memory), and a bad configuration stops the master at once.
 preload_app = True
 
+# Nothing uses gunicornc on a dyno or in a container; without the control
+# socket no file appears under $HOME, shared by every server run as that user.
+control_socket_disable = True
+
 # Logs go to stdout/stderr, where Heroku and Docker collect them.
 accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 
 # One logfmt line per request: the platform's request id ties it to the
-# router's log, and X-Forwarded-For carries the client's address.
+# router's log line; X-Forwarded-For carries the client's address (Heroku's
+# router appends the address it saw, so the last entry is the trustworthy
+# one); peer is the proxy that connected.
 access_log_format = (
     'method=%(m)s path="%(U)s" status=%(s)s bytes=%(B)s duration_ms=%(M)s '
     'request_id=%({x-request-id}i)s client="%({x-forwarded-for}i)s" peer=%(h)s '
