@@ -236,3 +236,15 @@ def test_every_response_carries_permissions_policy_and_corp(client: Client) -> N
         assert "geolocation=()" in response["Permissions-Policy"], path
         assert response["Cross-Origin-Resource-Policy"] == "same-origin", path
         assert response["Reporting-Endpoints"] == 'csp="/csp-report/"', path
+
+
+def test_static_files_carry_the_same_headers_and_no_cors(client: Client) -> None:
+    from django.templatetags.static import static
+
+    response = client.get(static("core/site.css"))
+
+    assert response.status_code == HTTPStatus.OK
+    assert response["Cross-Origin-Resource-Policy"] == "same-origin"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "geolocation=()" in response["Permissions-Policy"]
+    assert "Access-Control-Allow-Origin" not in response
