@@ -1,0 +1,97 @@
+# syntax=docker/dockerfile:1
+# Bastion's container image (docs/docker.md).
+#
+#   docker build -t bastion .                 the production image (last stage)
+#   docker build --target dev -t bastion-dev .  what docker-compose.yml runs
+#
+# The production image serves with gunicorn and the same gunicorn.conf.py as
+# the Procfile; the release step is a one-off container of the same image:
+#   docker run --rm --env-file prod.env bastion ./heroku-release.sh
+
+# Shared by every stage, so the virtual environment built in one stage finds
+# its interpreter at the same path in the others.
+FROM python:3.13-slim AS base
+
+ENV PYTHONUNBUFFERED=1 \
+    PYTHONDONTWRITEBYTECODE=1 \
+    VIRTUAL_ENV=/opt/venv \
+    PATH=/opt/venv/bin:$PATH
+
+# The app never runs as root; it owns nothing in the image, so it cannot
+# rewrite its own code or static files. USER names it by number so that
+# runtimes enforcing a non-root user (Kubernetes runAsNonRoot) can verify it.
+RUN groupadd --gid 10001 bastion \
+    && useradd --uid 10001 --gid bastion --no-create-home \
+        --home-dir /nonexistent --shell /usr/sbin/nologin bastion
+
+WORKDIR /app
+
+
+# The locked runtime dependencies, with a pinned uv. The venv lives outside
+# /app so that docker-compose.yml's bind mount of the source cannot hide it.
+FROM base AS deps
+
+COPY --from=ghcr.io/astral-sh/uv:0.13.8 /uv /usr/local/bin/uv
+
+ENV UV_COMPILE_BYTECODE=1 \
+    UV_LINK_MODE=copy \
+    UV_PYTHON_DOWNLOADS=never \
+    UV_PROJECT_ENVIRONMENT=/opt/venv
+
+# Only uv.lock, pyproject.toml and .python-version are read here, so editing
+# the code reuses this layer. No dev group: linters and test tools stay out.
+RUN --mount=type=cache,target=/root/.cache/uv \
+    --mount=type=bind,source=uv.lock,target=/app/uv.lock \
+    --mount=type=bind,source=pyproject.toml,target=/app/pyproject.toml \
+    --mount=type=bind,source=.python-version,target=/app/.python-version \
+    uv sync --locked --no-install-project --no-default-groups
+
+
+# Development (docker-compose.yml): the dev group too, so the test suite,
+# ruff and mypy run inside the container. The source is bind-mounted there;
+# the copy makes the image work on its own as well.
+FROM deps AS dev
+
+RUN --mount=type=cache,target=/root/.cache/uv \
+    --mount=type=bind,source=uv.lock,target=/app/uv.lock \
+    --mount=type=bind,source=pyproject.toml,target=/app/pyproject.toml \
+    --mount=type=bind,source=.python-version,target=/app/.python-version \
+    uv sync --locked --no-install-project
+
+COPY . .
+
+USER 10001:10001
+EXPOSE 8000
+CMD ["python", "manage.py", "runserver", "0.0.0.0:8000"]
+
+
+# The source, and the static files collected with hashed names and
+# compressed copies (WhiteNoise). No secret is needed to import the settings;
+# only serving refuses a missing SECRET_KEY.
+FROM deps AS build
+
+COPY . .
+
+RUN python manage.py collectstatic --noinput
+
+
+# Production: the interpreter, the venv and the app; no uv, no build tools.
+# The venv comes from deps, which a source change leaves alone, so a rebuild
+# after editing code reuses that layer instead of copying it again.
+FROM base AS production
+
+COPY --from=deps /opt/venv /opt/venv
+COPY --from=build /app /app
+
+USER 10001:10001
+
+# gunicorn.conf.py binds 0.0.0.0:$PORT (8000 when PORT is unset).
+EXPOSE 8000
+
+# Asks /healthz with the first host in ALLOWED_HOSTS as Host, so the probe
+# passes Django's host check without adding localhost to ALLOWED_HOSTS
+# (docker/healthcheck.py says why). /healthz skips the HTTPS redirect.
+HEALTHCHECK --interval=30s --timeout=10s --start-period=20s --retries=3 \
+    CMD ["python", "/app/docker/healthcheck.py"]
+
+CMD ["gunicorn", "--config", "gunicorn.conf.py", "config.wsgi"]
