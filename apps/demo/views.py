@@ -21,7 +21,8 @@ from apps.demo.models import Message
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "demo/home.html", {"visits": services.visit_record()})
+    context = {"visits": services.visit_record(), "form": MessageForm()}
+    return render(request, "demo/home.html", context)
 
 
 @require_http_methods(["GET", "POST"])

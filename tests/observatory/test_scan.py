@@ -24,10 +24,9 @@ redirection, x-content-type-options and strict-transport-security, whose +5
 (hsts-preloaded) needs the host on the browsers' preload list:
 100 + 10 + 5 + 5 + 5 + 5 + 10 = 140. Two of those bonuses grade content, not
 headers: the cookie bonus needs a cookie and the SRI bonus an integrity=
-attribute on a <script>. The home page sets no cookie and loads no script,
-so its best is 130; the admin login page sets the CSRF cookie and loads
-Django's admin/js/theme.js from its own origin without integrity=, so its
-best is 135. Both are A+ (100 and above).
+attribute on every <script>. Both pages carry a form (so the __Host- CSRF
+cookie) and load their scripts through {% script %}, which adds integrity=,
+so both can reach 140.
 """
 
 from __future__ import annotations
@@ -93,15 +92,9 @@ BEST = {
 }
 
 # What each page gives the content-graded tests (see the module docstring).
-EXPECTED = {
-    "/": BEST
-    | {
-        "cookies": "cookies-not-found",
-        "subresource-integrity": "sri-not-implemented-but-no-scripts-loaded",
-    },
-    "/admin/login/": BEST
-    | {"subresource-integrity": "sri-not-implemented-but-all-scripts-loaded-from-secure-origin"},
-}
+# Both pages earn every best result: each sets the __Host- CSRF cookie (a
+# form) and loads its script with integrity= ({% script %}, apps/core/templatetags/sri.py).
+EXPECTED = {"/": BEST, "/admin/login/": BEST}
 
 Report = dict[str, Any]
 Tables = dict[str, dict[str, int]]
@@ -440,16 +433,14 @@ def test_the_page_scores_a_plus_with_its_highest_score_at_the_first_full_hsts_st
     assert report["scan"]["score"] == score_of(EXPECTED[page], grader_tables)
 
 
-def test_the_highest_scores_fall_short_of_140_only_by_the_bonuses_for_cookies_and_scripts(
-    scan_at: Callable[[str], dict[str, Report]], grader_tables: Tables
+def test_both_pages_reach_140_with_the_host_prefixed_csrf_cookie_and_sri(
+    scan_at: Callable[[str], dict[str, Report]],
 ) -> None:
     reports = scan_at(FULL_CREDIT_STAGE)
-    cookie_bonus = grader_tables["cookies"][BEST["cookies"]]
-    sri_bonus = grader_tables["subresource-integrity"][BEST["subresource-integrity"]]
 
-    assert reports["/"]["scan"]["score"] == 140 - cookie_bonus - sri_bonus == 130
-    assert reports["/admin/login/"]["scan"]["score"] == 140 - sri_bonus == 135
-    assert reports["/admin/login/"]["tests"]["cookies"]["data"].keys() == {"__Host-csrftoken"}
+    for page in PAGES:
+        assert reports[page]["scan"]["score"] == 140, page
+        assert reports[page]["tests"]["cookies"]["data"].keys() == {"__Host-csrftoken"}, page
 
 
 @pytest.mark.parametrize("page", PAGES)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from http import HTTPStatus
 from http.cookies import Morsel
 
@@ -52,3 +53,10 @@ def test_development_over_plain_http_works_without_use_ssl(client: Client) -> No
     assert response.status_code == HTTPStatus.OK
     assert "Strict-Transport-Security" not in response
     assert "csrftoken" in response.cookies
+
+
+def test_every_script_on_the_demo_pages_carries_integrity(client: Client) -> None:
+    for path in ("/", "/guestbook/"):
+        tags = re.findall(r"<script\b[^>]*>", client.get(path).text)
+        assert tags, path
+        assert all("integrity=" in tag for tag in tags), (path, tags)

@@ -1,0 +1,65 @@
+"""`{% script %}`: script tags with the page's CSP nonce and Subresource Integrity."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.template import Context, Template
+from django.test import Client, RequestFactory
+from pytest_django import Settings
+
+from apps.core.templatetags.sri import integrity
+
+
+def sha384(file: Path) -> str:
+    return "sha384-" + base64.b64encode(hashlib.sha384(file.read_bytes()).digest()).decode()
+
+
+def test_the_integrity_is_that_of_the_collected_file_the_browser_receives() -> None:
+    collected = Path(settings.STATIC_ROOT).glob("admin/js/theme.*.js")
+    served = next(
+        file for file in collected if re.fullmatch(r"theme\.[0-9a-f]{12}\.js", file.name)
+    )
+
+    assert integrity("admin/js/theme.js") == sha384(served)
+
+
+def test_in_development_the_integrity_follows_the_source_file(settings: Settings) -> None:
+    settings.DEBUG = True
+    source = finders.find("admin/js/theme.js")
+
+    assert isinstance(source, str)
+    assert integrity("admin/js/theme.js") == sha384(Path(source))
+
+
+def test_the_tag_renders_src_integrity_nonce_and_defer() -> None:
+    request = RequestFactory().get("/")
+    request.csp_nonce = "abc123"  # type: ignore[attr-defined]
+
+    html = Template('{% load sri %}{% script "admin/js/theme.js" %}').render(
+        Context({"request": request})
+    )
+
+    assert re.fullmatch(
+        r'<script src="/static/admin/js/theme\.[0-9a-f]{12}\.js" '
+        r'integrity="sha384-[A-Za-z0-9+/=]{64}" nonce="abc123" defer></script>',
+        html,
+    )
+
+
+@pytest.mark.django_db
+def test_the_admin_loads_its_script_with_integrity_and_the_nonce(client: Client) -> None:
+    response = client.get("/admin/login/")
+
+    nonce = response["Content-Security-Policy"].split("'nonce-")[1].split("'")[0]
+    tag = re.search(r'<script src="/static/admin/js/theme\.[^"]+"[^>]*>', response.text)
+    assert tag is not None
+    assert f'integrity="{integrity("admin/js/theme.js")}"' in tag.group(0)
+    assert f'nonce="{nonce}"' in tag.group(0)
+    assert "defer" not in tag.group(0)
