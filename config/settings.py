@@ -226,6 +226,10 @@ SILENCED_SYSTEM_CHECKS = [
 # https://django-csp.readthedocs.io/en/latest/configuration.html
 
 CSP_REPORT_URL = "/csp-report/"
+# Browsers that know report-to (the Reporting API) use it and ignore
+# report-uri, but Chromium delivers it only from HTTPS pages; without USE_SSL
+# (development over plain HTTP) report-uri alone gets the reports through.
+CSP_REPORTING = {"report-uri": [CSP_REPORT_URL], **({"report-to": "csp"} if USE_SSL else {})}
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [NONE],
@@ -239,8 +243,7 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
         "base-uri": [NONE],
         "object-src": [NONE],
-        "report-uri": [CSP_REPORT_URL],
-        "report-to": "csp",
+        **CSP_REPORTING,
     },
 }
 # A stricter policy can be trialled alongside the enforced one: violations of
@@ -249,8 +252,7 @@ CONTENT_SECURITY_POLICY_REPORT_ONLY = (
     {
         "DIRECTIVES": {
             **env.CSP_REPORT_ONLY_POLICY,
-            "report-uri": [CSP_REPORT_URL],
-            "report-to": "csp",
+            **CSP_REPORTING,
         }
     }
     if env.CSP_REPORT_ONLY_POLICY

@@ -6,4 +6,5 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
     path("csp-report/", views.csp_report, name="csp-report"),
+    path("favicon.ico", views.favicon, name="favicon"),
 ]

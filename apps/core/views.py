@@ -11,8 +11,9 @@ from typing import Any
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
@@ -89,6 +90,7 @@ def _violations(payload: Any) -> list[dict[str, Any]]:
 
 
 def _kebab(body: dict[str, Any]) -> dict[str, Any]:
+    # The Reporting API has no violated-directive; its effective directive is the one.
     names = {
         "blockedURL": "blocked-uri",
         "effectiveDirective": "effective-directive",
@@ -97,7 +99,9 @@ def _kebab(body: dict[str, Any]) -> dict[str, Any]:
         "lineNumber": "line-number",
         "statusCode": "status-code",
     }
-    return {names[key]: value for key, value in body.items() if key in names}
+    fields = {names[key]: value for key, value in body.items() if key in names}
+    fields.setdefault("violated-directive", body.get("effectiveDirective", ""))
+    return fields
 
 
 @csrf_exempt  # browsers send reports without cookies or tokens
@@ -123,6 +127,12 @@ def csp_report(request: HttpRequest) -> HttpResponse:
         fields = {name: str(violation.get(name, ""))[:512] for name in CSP_REPORT_FIELDS}
         logger.warning("csp-violation %s", json.dumps(fields, sort_keys=True))
     return HttpResponse(status=HTTPStatus.NO_CONTENT)
+
+
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponseRedirect:
+    """Browsers ask for /favicon.ico on pages without an icon link, such as the API's JSON."""
+    return HttpResponseRedirect(static("core/favicon.svg"))
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

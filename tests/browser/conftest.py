@@ -71,6 +71,8 @@ USE_SSL_NAMES = (
     "SECURE_HSTS_SECONDS",
     "SECURE_HSTS_INCLUDE_SUBDOMAINS",
     "SECURE_HSTS_PRELOAD",
+    # The policy reports through report-to only over HTTPS.
+    "CONTENT_SECURITY_POLICY",
 )
 
 

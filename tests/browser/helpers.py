@@ -6,7 +6,6 @@ import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
 
 from django.urls import reverse
 from playwright.sync_api import BrowserContext, ConsoleMessage, Dialog, Page
@@ -69,8 +68,7 @@ def _dialog(tab: Tab, dialog: Dialog) -> None:
 
 
 def _console(tab: Tab, message: ConsoleMessage) -> None:
-    # Chromium fetches /favicon.ico for every page it shows; the app has none.
-    if message.type == "error" and urlsplit(message.location["url"]).path != "/favicon.ico":
+    if message.type == "error":
         tab.console_errors.append(message.text)
 
 

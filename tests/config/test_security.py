@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from http import HTTPStatus
 
 import pytest
@@ -9,7 +10,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 from pytest_django import Settings
 
-from tests.conftest import PRODUCTION_ENVIRON, load_settings_module
+from tests.conftest import PRODUCTION_ENVIRON, apply_production_settings, load_settings_module
 
 pytestmark = pytest.mark.django_db
 
@@ -94,7 +95,7 @@ def test_admin_login_page_headers_under_use_ssl(production: Settings) -> None:
         part.strip().split(" ", 1) for part in response["Content-Security-Policy"].split(";")
     )
     assert csp["default-src"] == "'none'"
-    assert csp["script-src"] == "'self'"
+    assert re.fullmatch(r"'self' 'nonce-[A-Za-z0-9+/=]{24}'", csp["script-src"])
     assert csp["frame-ancestors"] == "'none'"
     assert csp["object-src"] == "'none'"
     assert csp["base-uri"] == "'none'"
@@ -128,3 +129,33 @@ def test_without_use_ssl_nothing_forces_https() -> None:
     assert "SECURE_SSL_REDIRECT" not in values
     assert "SECURE_HSTS_SECONDS" not in values
     assert "SESSION_COOKIE_SECURE" not in values
+
+
+def test_under_use_ssl_reports_go_to_the_reporting_api_and_report_uri(
+    production: Settings,
+) -> None:
+    policy = Client(headers=HTTPS).get("/admin/login/")["Content-Security-Policy"]
+
+    assert "report-to csp" in policy
+    assert "report-uri /csp-report/" in policy
+
+
+def test_over_plain_http_reports_use_report_uri_alone(client: Client) -> None:
+    response = client.get("/admin/login/")
+
+    assert "report-uri /csp-report/" in response["Content-Security-Policy"]
+    assert "report-to" not in response["Content-Security-Policy"]
+    assert response["Reporting-Endpoints"] == 'csp="/csp-report/"'
+
+
+def test_a_stricter_policy_can_be_trialled_in_report_only_mode(settings: Settings) -> None:
+    apply_production_settings(
+        settings, CSP_REPORT_ONLY_POLICY='{"default-src": ["\'none\'"], "style-src": ["\'none\'"]}'
+    )
+
+    response = Client(headers=HTTPS).get("/admin/login/")
+
+    trial = response["Content-Security-Policy-Report-Only"]
+    assert "style-src 'none'" in trial
+    assert "report-uri /csp-report/" in trial
+    assert "style-src 'self'" in response["Content-Security-Policy"]

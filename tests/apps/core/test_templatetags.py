@@ -23,9 +23,7 @@ def sha384(file: Path) -> str:
 
 def test_the_integrity_is_that_of_the_collected_file_the_browser_receives() -> None:
     collected = Path(settings.STATIC_ROOT).glob("admin/js/theme.*.js")
-    served = next(
-        file for file in collected if re.fullmatch(r"theme\.[0-9a-f]{12}\.js", file.name)
-    )
+    served = next(file for file in collected if re.fullmatch(r"theme\.[0-9a-f]{12}\.js", file.name))
 
     assert integrity("admin/js/theme.js") == sha384(served)
 

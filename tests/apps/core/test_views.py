@@ -164,6 +164,7 @@ def test_csp_reporting_api_form_is_logged_the_same_way(
     assert fields["blocked-uri"] == "https://evil.example.net/x.js"
     assert fields["document-uri"] == "https://bastion.example.com/"
     assert fields["status-code"] == "200"
+    assert fields["violated-directive"] == "script-src-elem"
 
 
 def test_csp_report_fields_are_truncated_and_stay_on_one_line(
@@ -248,3 +249,11 @@ def test_static_files_carry_the_same_headers_and_no_cors(client: Client) -> None
     assert response["X-Content-Type-Options"] == "nosniff"
     assert "geolocation=()" in response["Permissions-Policy"]
     assert "Access-Control-Allow-Origin" not in response
+
+
+def test_favicon_ico_leads_to_the_sites_icon(client: Client) -> None:
+    response = client.get("/favicon.ico", follow=True)
+
+    assert response.redirect_chain[0][1] == HTTPStatus.FOUND
+    assert response.status_code == HTTPStatus.OK
+    assert response["Content-Type"] == "image/svg+xml"
