@@ -47,6 +47,10 @@ lint: install ## Check style, formatting and types (ruff, mypy strict)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
 
+bench: install ## Measure the production stack beside plain Django and bare gunicorn (wrk, PostgreSQL)
+	$(UV) sync --locked --group bench --python "$$($(PYTHON) -c 'import sys; print(sys.executable)')"
+	$(BIN)/python -m benchmarks $(BENCH_ARGS)
+
 format: install ## Reformat the code and apply safe fixes
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
