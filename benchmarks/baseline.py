@@ -39,7 +39,8 @@ def _edit(path: Path, old: str, new: str) -> None:
 
 
 def create(directory: Path) -> Path:
-    """Generate the project in `directory` (which must exist and be empty); return it."""
+    """Generate the project in `directory`, a new folder; return it."""
+    directory.mkdir()
     subprocess.run(
         [str(BIN / "django-admin"), "startproject", "baseline", str(directory)], check=True
     )

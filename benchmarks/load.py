@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmarks.stack import HTTPS_HEADERS
+from benchmarks.stack import HTTPS_HEADERS, cpu_seconds
 
 REPORT_SCRIPT = Path(__file__).with_name("report.lua")
 
@@ -30,10 +30,17 @@ class LoadResult:
     # Responses with a status of 400 or more, and connect/read/write/timeout failures.
     status_errors: int
     socket_errors: int
+    # CPU time the server's processes used meanwhile: a busy machine slows the clock-time
+    # rate, but much less what each request costs the server.
+    server_cpu_seconds: float
 
     @property
     def requests_per_second(self) -> float:
         return self.requests / self.seconds
+
+    @property
+    def requests_per_cpu_second(self) -> float:
+        return self.requests / self.server_cpu_seconds
 
     @property
     def errors(self) -> int:
@@ -47,7 +54,13 @@ def wrk_path() -> str:
     return path
 
 
-def run(port: int, path: str, load: Load, headers: Mapping[str, str] | None = None) -> LoadResult:
+def run(
+    port: int,
+    path: str,
+    load: Load,
+    server_pids: list[int],
+    headers: Mapping[str, str] | None = None,
+) -> LoadResult:
     """Send requests to 127.0.0.1:<port><path> for `load.seconds` and summarise them."""
     header_args = [
         argument
@@ -64,9 +77,11 @@ def run(port: int, path: str, load: Load, headers: Mapping[str, str] | None = No
         *header_args,
         f"http://127.0.0.1:{port}{path}",
     ]
+    cpu_before = cpu_seconds(server_pids)
     output = subprocess.run(
         command, capture_output=True, text=True, timeout=load.seconds + 30, check=True
     ).stdout
+    server_cpu = cpu_seconds(server_pids) - cpu_before
     summary = json.loads(next(line for line in output.splitlines() if line.startswith("{")))
     errors = summary["errors"]
     latency = summary["latency_us"]
@@ -77,4 +92,5 @@ def run(port: int, path: str, load: Load, headers: Mapping[str, str] | None = No
         p99_ms=latency["p99"] / 1000,
         status_errors=errors["status"],
         socket_errors=errors["connect"] + errors["read"] + errors["write"] + errors["timeout"],
+        server_cpu_seconds=server_cpu,
     )

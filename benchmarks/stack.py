@@ -191,6 +191,12 @@ def fetch(
         connection.close()
 
 
+def _stat_fields(pid: int) -> list[str]:
+    """/proc/<pid>/stat from the state field on (field 3 of proc(5) is item 0 here)."""
+    # The command name in parentheses may hold spaces; the fields after it do not.
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
 def child_pids(parent: int) -> list[int]:
     """The processes whose parent is `parent` (gunicorn's workers, for its master)."""
     children = []
@@ -198,14 +204,21 @@ def child_pids(parent: int) -> list[int]:
         if not entry.name.isdigit():
             continue
         try:
-            stat = (entry / "stat").read_text()
+            ppid = int(_stat_fields(int(entry.name))[1])
         except OSError:  # the process ended while we looked
             continue
-        # The command name in parentheses may hold spaces; the fields after it do not.
-        ppid = int(stat.rsplit(")", 1)[1].split()[1])
         if ppid == parent:
             children.append(int(entry.name))
     return sorted(children)
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """CPU time (user and system) the processes have used so far."""
+    ticks = 0
+    for pid in pids:
+        fields = _stat_fields(pid)
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime: fields 14 and 15
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def memory_kib(pid: int) -> dict[str, int]:
