@@ -30,9 +30,13 @@ class LoadResult:
     # Responses with a status of 400 or more, and connect/read/write/timeout failures.
     status_errors: int
     socket_errors: int
-    # CPU time the server's processes used meanwhile: a busy machine slows the clock-time
-    # rate, but much less what each request costs the server.
-    server_cpu_seconds: float
+    # CPU time each of the server's processes used meanwhile (the master first): a busy
+    # machine slows the clock-time rate, but much less what each request costs the server.
+    cpu_seconds_by_process: list[float]
+
+    @property
+    def server_cpu_seconds(self) -> float:
+        return sum(self.cpu_seconds_by_process)
 
     @property
     def requests_per_second(self) -> float:
@@ -41,6 +45,12 @@ class LoadResult:
     @property
     def requests_per_cpu_second(self) -> float:
         return self.requests / self.server_cpu_seconds
+
+    @property
+    def busiest_worker_share(self) -> float:
+        """The part of the workers' CPU time the busiest one used: 0.5 is an even split of two."""
+        workers = self.cpu_seconds_by_process[1:]
+        return max(workers) / sum(workers)
 
     @property
     def errors(self) -> int:
@@ -77,11 +87,13 @@ def run(
         *header_args,
         f"http://127.0.0.1:{port}{path}",
     ]
-    cpu_before = cpu_seconds(server_pids)
+    cpu_before = [cpu_seconds([pid]) for pid in server_pids]
     output = subprocess.run(
         command, capture_output=True, text=True, timeout=load.seconds + 30, check=True
     ).stdout
-    server_cpu = cpu_seconds(server_pids) - cpu_before
+    cpu_used = [
+        cpu_seconds([pid]) - before for pid, before in zip(server_pids, cpu_before, strict=True)
+    ]
     summary = json.loads(next(line for line in output.splitlines() if line.startswith("{")))
     errors = summary["errors"]
     latency = summary["latency_us"]
@@ -92,5 +104,5 @@ def run(
         p99_ms=latency["p99"] / 1000,
         status_errors=errors["status"],
         socket_errors=errors["connect"] + errors["read"] + errors["write"] + errors["timeout"],
-        server_cpu_seconds=server_cpu,
+        cpu_seconds_by_process=cpu_used,
     )
