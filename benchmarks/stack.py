@@ -222,13 +222,18 @@ def cpu_seconds(pids: list[int]) -> float:
 
 
 def memory_kib(pid: int) -> dict[str, int]:
-    """Resident (Rss) and proportional (Pss: shared pages split among sharers) memory in KiB."""
-    values = {}
+    """A process's memory in KiB: resident (rss), its share of what it shares with others
+    (pss), and what is its alone (private, what one more worker would add)."""
+    fields = {}
     for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
         key, _, rest = line.partition(":")
-        if key in {"Rss", "Pss"}:
-            values[key.lower()] = int(rest.split()[0])
-    return values
+        if rest.strip().endswith("kB"):
+            fields[key] = int(rest.split()[0])
+    return {
+        "rss": fields["Rss"],
+        "pss": fields["Pss"],
+        "private": fields["Private_Clean"] + fields["Private_Dirty"],
+    }
 
 
 class Server:
