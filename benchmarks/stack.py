@@ -77,8 +77,10 @@ def production_env(database_url: str, **values: str) -> dict[str, str]:
     return base_env(**{**production, **values})
 
 
-def postgres_port() -> int:
-    return urlsplit(POSTGRES_URL).port or 5432
+def postgres_address() -> tuple[str, int]:
+    """Where the PostgreSQL server listens, as POSTGRES_URL says."""
+    parts = urlsplit(POSTGRES_URL)
+    return parts.hostname or "127.0.0.1", parts.port or 5432
 
 
 def with_port(url: str, port: int) -> str:

@@ -85,7 +85,7 @@ def module_stack(
 @pytest.fixture
 def database_proxy(database: Database) -> Iterator[TcpProxy]:
     """A TCP proxy in front of PostgreSQL, so a test can cut or stall the database."""
-    proxy = TcpProxy(target_port=stack.postgres_port())
+    proxy = TcpProxy(target=stack.postgres_address())
     proxy.start()
     try:
         yield proxy

@@ -13,9 +13,9 @@ from benchmarks.stack import free_port
 class TcpProxy:
     """Forwards 127.0.0.1:<port> to a target; it can be stopped, restarted and paused."""
 
-    def __init__(self, target_port: int) -> None:
+    def __init__(self, target: tuple[str, int]) -> None:
         self.port = free_port()
-        self._target = ("127.0.0.1", target_port)
+        self._target = target
         self._listener: socket.socket | None = None
         self._sockets: list[socket.socket] = []
         self._lock = threading.Lock()
