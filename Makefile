@@ -16,7 +16,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
 .DEFAULT_GOAL := help
-.PHONY: help install dev test lint format check migrate superuser secret-key remove-demo clean
+.PHONY: help install dev test lint format check migrate superuser secret-key bench remove-demo clean
 
 help: ## List the targets with what each does
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -46,6 +46,10 @@ lint: install ## Check style, formatting and types (ruff, mypy strict)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
+
+bench: install ## Measure the production stack beside plain Django and bare gunicorn (wrk, PostgreSQL)
+	$(UV) sync --locked --group bench --python "$$($(PYTHON) -c 'import sys; print(sys.executable)')"
+	$(BIN)/python -m benchmarks $(BENCH_ARGS)
 
 format: install ## Reformat the code and apply safe fixes
 	$(BIN)/ruff format .

@@ -28,7 +28,9 @@ ONE_YEAR = 31536000
 WILDCARD_SCRIPT_SOURCES = {"*", "http:", "https:", "data:", "blob:", "filesystem:"}
 UNSAFE_SOURCES = {"'unsafe-inline'", "'unsafe-eval'"}
 REQUIRED_CSP_DIRECTIVES = ("frame-ancestors", "object-src", "base-uri")
-CSP_MIDDLEWARE = "csp.middleware.CSPMiddleware"
+CSP_MIDDLEWARE = "apps.core.middleware.CSPMiddleware"
+# django-csp's own middleware sends the same headers, only slower.
+CSP_MIDDLEWARES = (CSP_MIDDLEWARE, "csp.middleware.CSPMiddleware")
 
 
 def secret_key_problem(key: str) -> str | None:
@@ -165,8 +167,9 @@ def _is_wildcard_like(pattern: str | re.Pattern[str]) -> bool:
 def check_csp(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> list[CheckMessage]:
     enforced = getattr(settings, "CONTENT_SECURITY_POLICY", None)
     report_only = getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None)
-    if CSP_MIDDLEWARE not in settings.MIDDLEWARE or not enforced:
-        if report_only and CSP_MIDDLEWARE in settings.MIDDLEWARE:
+    installed = any(middleware in settings.MIDDLEWARE for middleware in CSP_MIDDLEWARES)
+    if not installed or not enforced:
+        if report_only and installed:
             return [
                 Warning(
                     "The Content-Security-Policy is only reported, never enforced.",

@@ -118,7 +118,7 @@ def csp_report(request: HttpRequest) -> HttpResponse:
         return HttpResponse(status=HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
     try:
         payload = json.loads(request.read(settings.CSP_REPORT_MAX_BYTES))
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return HttpResponse(status=HTTPStatus.BAD_REQUEST)
     violations = _violations(payload)
     if not violations:

@@ -23,4 +23,7 @@ class MessageForm(forms.ModelForm):  # type: ignore[type-arg]
         value: str = self.cleaned_data[field]
         if any(ord(char) < 32 and char not in "\n\r\t" for char in value):
             raise forms.ValidationError("Control characters are not allowed.", code="control")
+        # JSON can escape half of a UTF-16 pair ("\ud800"), which no database can store.
+        if any("\ud800" <= char <= "\udfff" for char in value):
+            raise forms.ValidationError("The text holds an invalid character.", code="surrogate")
         return value

@@ -211,7 +211,7 @@ def test_postgres_urls_keep_connections_with_health_checks_and_can_require_tls()
     assert config["CONN_HEALTH_CHECKS"] is True
     assert config["OPTIONS"] == {
         "application_name": "web",
-        "connect_timeout": "5",
+        "connect_timeout": 5,
         "sslmode": "require",
     }
 

@@ -6,7 +6,6 @@ import base64
 import hashlib
 from functools import cache
 from pathlib import Path
-from typing import cast
 
 from django import template
 from django.conf import settings
@@ -29,8 +28,10 @@ def _digest(file: Path) -> str:
 def _collected_integrity(path: str) -> str:
     # Collected files carry their content hash in their name: the digest of
     # one can never change while the process runs.
-    storage = cast(ManifestStaticFilesStorage, staticfiles_storage)
-    return _digest(Path(storage.path(storage.stored_name(path))))
+    storage = staticfiles_storage
+    if isinstance(storage, ManifestStaticFilesStorage):
+        path = storage.stored_name(path)
+    return _digest(Path(storage.path(path)))
 
 
 def integrity(path: str) -> str:
