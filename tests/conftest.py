@@ -8,7 +8,7 @@ import secrets
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 from django.core.management import call_command
@@ -21,6 +21,13 @@ REPO = Path(__file__).resolve().parent.parent
 def collected_static() -> None:
     """Collect static files once, as the build step does: templates need the manifest."""
     call_command("collectstatic", "--noinput", verbosity=0)
+
+
+def unavailable(message: str) -> NoReturn:
+    """A missing tool skips the test on a workstation; in CI (CI=true) it is a failure."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(message)
+    pytest.skip(message)
 
 
 def strong_key() -> str:

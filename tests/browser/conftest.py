@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import os
 import runpy
 import shutil
 import ssl
@@ -42,6 +41,7 @@ from pytest_django.live_server_helper import LiveServer
 
 import config.settings
 from tests.browser.helpers import Login, Tab, watch
+from tests.conftest import unavailable
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -78,12 +78,9 @@ USE_SSL_NAMES = (
 
 def require_tool(path: str | None, name: str) -> str:
     """A missing tool skips on a workstation and fails in CI."""
-    if path and Path(path).is_file():
-        return path
-    reason = f"{name} is not installed (apt-get install {name})"
-    if os.environ.get("CI") == "true":
-        pytest.fail(reason)
-    pytest.skip(reason)
+    if path is None or not Path(path).is_file():
+        unavailable(f"{name} is not installed (apt-get install {name})")
+    return path
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,8 @@ import psycopg
 import pytest
 from psycopg import sql
 
+from tests.conftest import unavailable
+
 REPO = Path(__file__).resolve().parents[2]
 
 # A new app's address has a random suffix nobody knows before the app exists.
@@ -49,10 +51,7 @@ def require(available: bool, what: str) -> None:
     """Skip without the tool, except in CI, where a missing tool is a failure."""
     if available:
         return
-    message = f"{what} is needed to emulate Heroku"
-    if os.environ.get("CI") == "true":
-        pytest.fail(message)
-    pytest.skip(message)
+    unavailable(f"{what} is needed to emulate Heroku")
 
 
 def app_json() -> dict[str, Any]:

@@ -32,6 +32,8 @@ import psycopg
 import pytest
 from psycopg import sql
 
+from tests.conftest import unavailable
+
 pytestmark = pytest.mark.deploy
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -108,9 +110,7 @@ def _get(port: int, path: str, headers: dict[str, str] | None = None) -> Respons
 def buildah() -> None:
     """Without buildah these tests are skipped, except in CI, where that is a failure."""
     if shutil.which("buildah") is None:
-        if os.environ.get("CI"):
-            pytest.fail("buildah is not installed; CI must build the image (apt install buildah)")
-        pytest.skip("buildah is not installed (CI installs it; apt install buildah)")
+        unavailable("buildah is not installed (apt-get install buildah); CI must build the image")
 
 
 @pytest.fixture(scope="module")

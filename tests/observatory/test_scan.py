@@ -44,14 +44,14 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import psycopg
 import pytest
 from psycopg import sql
 
 from config.env import HSTS_STAGES
-from tests.conftest import REPO, strong_key
+from tests.conftest import REPO, strong_key, unavailable
 from tests.observatory.router import RouterServer, serving
 
 pytestmark = pytest.mark.deploy
@@ -98,13 +98,6 @@ EXPECTED = {"/": BEST, "/admin/login/": BEST}
 
 Report = dict[str, Any]
 Tables = dict[str, dict[str, int]]
-
-
-def unavailable(message: str) -> NoReturn:
-    """In CI a missing tool fails the test; elsewhere it skips it."""
-    if os.environ.get("CI") == "true":
-        pytest.fail(message)
-    pytest.skip(message)
 
 
 def require(tool: str) -> str:
