@@ -30,8 +30,8 @@ from typing import Any
 
 import psycopg
 import pytest
-from psycopg import sql
 
+from benchmarks import stack
 from tests.conftest import unavailable
 
 REPO = Path(__file__).resolve().parents[2]
@@ -403,16 +403,8 @@ class Postgres:
     @contextmanager
     def fresh_database(self) -> Iterator[str]:
         """A new, uniquely named database, dropped afterwards; yields its URL."""
-        name = f"bastion_heroku_{secrets.token_hex(4)}"
-        with psycopg.connect(self.admin_url, autocommit=True) as admin:
-            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-        try:
-            yield self.url(name)
-        finally:
-            with psycopg.connect(self.admin_url, autocommit=True) as admin:
-                admin.execute(
-                    sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-                )
+        with stack.fresh_database("heroku") as database:
+            yield self.url(database.name)
 
     @staticmethod
     def tables(url: str) -> set[str]:

@@ -30,8 +30,8 @@ from typing import Any
 
 import psycopg
 import pytest
-from psycopg import sql
 
+from benchmarks.stack import fresh_database
 from tests.conftest import unavailable
 
 pytestmark = pytest.mark.deploy
@@ -165,16 +165,8 @@ def image_config(image: str) -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def database() -> Iterator[str]:
     """A fresh database of its own, dropped afterwards."""
-    name = f"bastion_docker_{secrets.token_hex(6)}"
-    with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as connection:
-        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    try:
-        yield name
-    finally:
-        with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as connection:
-            connection.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-            )
+    with fresh_database("docker") as database:
+        yield database.name
 
 
 @pytest.fixture(scope="module")
@@ -318,10 +310,8 @@ def test_release_step_passes_the_deploy_checks_and_migrates(
 def test_release_step_refuses_a_configuration_that_fails_the_deploy_checks(
     container: str,
 ) -> None:
-    with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as connection:
-        name = f"bastion_docker_{secrets.token_hex(6)}"
-        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    try:
+    with fresh_database("docker") as database:
+        name = database.name
         result = subprocess.run(
             _buildah_run(
                 container,
@@ -337,11 +327,6 @@ def test_release_step_refuses_a_configuration_that_fails_the_deploy_checks(
             tables = connection.execute(
                 "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'"
             ).fetchone()
-    finally:
-        with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as connection:
-            connection.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-            )
     assert result.returncode != 0
     assert "bastion.W001" in result.stdout + result.stderr
     assert tables == (0,), "the release step migrated although the deploy checks failed"

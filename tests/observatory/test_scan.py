@@ -48,8 +48,8 @@ from typing import Any
 
 import psycopg
 import pytest
-from psycopg import sql
 
+from benchmarks.stack import fresh_database
 from config.env import HSTS_STAGES
 from tests.conftest import REPO, strong_key, unavailable
 from tests.observatory.router import RouterServer, serving
@@ -200,19 +200,12 @@ def certificates(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def database_url() -> Iterator[str]:
     """A PostgreSQL database of its own, dropped afterwards."""
-    name = f"bastion_observatory_{os.urandom(4).hex()}"
     try:
-        admin = psycopg.connect(f"{POSTGRES}/postgres", autocommit=True, connect_timeout=5)
+        psycopg.connect(f"{POSTGRES}/postgres", connect_timeout=5).close()
     except psycopg.OperationalError as error:
         unavailable(f"PostgreSQL is not reachable at {POSTGRES}: {error}")
-    with admin:
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-        try:
-            yield f"{POSTGRES}/{name}"
-        finally:
-            admin.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-            )
+    with fresh_database("observatory") as database:
+        yield database.url
 
 
 def production_env(stage: str, database_url: str) -> dict[str, str]:
