@@ -16,7 +16,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
 .DEFAULT_GOAL := help
-.PHONY: help install dev test lint format check migrate superuser secret-key bench remove-demo clean
+.PHONY: help install dev test prove lint format check manage migrate superuser secret-key bench remove-demo clean
 
 help: ## List the targets with what each does
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -39,8 +39,11 @@ dev: install .env ## Migrate SQLite and serve the demo on http://127.0.0.1:8000
 	$(MANAGE) migrate --noinput
 	$(MANAGE) runserver $(HOST):$(PORT)
 
-test: install ## Run the whole test suite (DATABASE_URL=postgres://... to use PostgreSQL)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+test: install ## Run the project's tests: seconds, SQLite (DATABASE_URL=postgres://... for PostgreSQL)
+	$(BIN)/python -m pytest tests $(PYTEST_ARGS)
+
+prove: install ## Prove the starter's claims against real servers (PostgreSQL, Chromium, buildah, Node)
+	$(BIN)/python -m pytest proof $(PYTEST_ARGS)
 
 lint: install ## Check style, formatting and types (ruff, mypy strict)
 	$(BIN)/ruff check .
@@ -49,14 +52,20 @@ lint: install ## Check style, formatting and types (ruff, mypy strict)
 
 bench: install ## Measure the production stack beside plain Django and bare gunicorn (wrk, PostgreSQL)
 	$(UV) sync --locked --group bench --python "$$($(PYTHON) -c 'import sys; print(sys.executable)')"
-	$(BIN)/python -m benchmarks $(BENCH_ARGS)
+	$(BIN)/python -m proof.bench $(BENCH_ARGS)
 
 format: install ## Reformat the code and apply safe fixes
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-check: install ## Run Django's deploy checks as the release step does
-	$(MANAGE) check --deploy --fail-level WARNING
+check: install ## Run the release's deploy checks on production values (CHECK_ENV=prod.env for yours)
+	@# Without CHECK_ENV: the production settings with stand-in values (a fresh key, one host).
+	$(if $(CHECK_ENV),ENV_FILE="$(CHECK_ENV)",ENV_FILE= DEBUG=false USE_SSL=true \
+		ALLOWED_HOSTS=example.com SECRET_KEY="$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')") \
+		$(MANAGE) check --deploy --fail-level WARNING
+
+manage: install .env ## Run any manage.py command: make manage ARGS="makemigrations"
+	$(MANAGE) $(ARGS)
 
 migrate: install .env ## Apply database migrations
 	$(MANAGE) migrate --noinput

@@ -63,7 +63,6 @@ EXPECTED: dict[str, str] = {
     "HSTS_INCLUDE_SUBDOMAINS": "true or false",
     "HSTS_PRELOAD": "true or false",
     "CSP_REPORT_ONLY_POLICY": "a CSP policy as a JSON object of directive to list of sources",
-    "API_PAGE_SIZE": "a whole number from 1 to 100",
 }
 
 # Values never echoed back in an error line.
@@ -121,7 +120,6 @@ class Env(BaseSettings):
     HSTS_INCLUDE_SUBDOMAINS: bool = False
     HSTS_PRELOAD: bool = False
     CSP_REPORT_ONLY_POLICY: Annotated[dict[str, list[str]] | None, NoDecode] = None
-    API_PAGE_SIZE: int = Field(default=20, ge=1, le=100)
 
     _split = field_validator(
         "ALLOWED_HOSTS", "CSRF_TRUSTED_ORIGINS", "CORS_ALLOWED_ORIGINS", mode="before"

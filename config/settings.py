@@ -36,9 +36,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Bastion's own settings, read by its views and checks.
 ADMIN_URL = env.ADMIN_URL
-API_PAGE_SIZE = env.API_PAGE_SIZE
-# The largest request body the JSON API and the CSP report endpoint accept.
-API_MAX_BODY_BYTES = 16 * 1024
+# The largest request body the CSP report endpoint accepts.
 CSP_REPORT_MAX_BYTES = 16 * 1024
 # A readiness probe that takes longer than this answers 503.
 READINESS_TIMEOUT_SECONDS = 1.5
@@ -61,7 +59,7 @@ INSTALLED_APPS = [
     "csp",
     # Bastion
     "apps.core",
-    "apps.demo",  # the showcase; `make remove-demo` deletes it
+    "apps.demo",  # the demo: `make remove-demo` deletes this line
 ]
 
 MIDDLEWARE = [

@@ -1,4 +1,4 @@
-"""Health probes, the CSP report endpoint and the friendly CSRF failure page."""
+"""The home page, health probes, the CSP report endpoint and the friendly CSRF failure page."""
 
 from __future__ import annotations
 
@@ -35,6 +35,11 @@ CSP_REPORT_FIELDS = (
     "line-number",
     "status-code",
 )
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/home.html")
 
 
 @never_cache

@@ -6,7 +6,6 @@ import json
 from http import HTTPStatus
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import EmptyPage, Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -17,6 +16,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 from apps.demo import selectors, services
 from apps.demo.forms import MessageForm
 from apps.demo.models import Message
+
+# Messages per page in the guestbook and the API.
+PAGE_SIZE = 20
+# The largest JSON body the API reads.
+MAX_BODY_BYTES = 16 * 1024
 
 
 @require_GET
@@ -32,7 +36,7 @@ def guestbook(request: HttpRequest) -> HttpResponse:
         services.message_create(name=form.cleaned_data["name"], body=form.cleaned_data["body"])
         messages.success(request, "Thank you, your message is in the guestbook.")
         return redirect("demo:guestbook")
-    page = selectors.message_page(number=request.GET.get("page"), per_page=settings.API_PAGE_SIZE)
+    page = selectors.message_page(number=request.GET.get("page"), per_page=PAGE_SIZE)
     status = HTTPStatus.BAD_REQUEST if form.is_bound else HTTPStatus.OK
     return render(request, "demo/guestbook.html", {"form": form, "page": page}, status=status)
 
@@ -58,7 +62,7 @@ def api_messages(request: HttpRequest) -> JsonResponse:
     raw_page = request.GET.get("page", "1")
     if not raw_page.isdigit() or int(raw_page) < 1:
         return _error(HTTPStatus.BAD_REQUEST, "page must be a whole number of 1 or more")
-    paginator = Paginator(selectors.message_list(), settings.API_PAGE_SIZE)
+    paginator = Paginator(selectors.message_list(), PAGE_SIZE)
     try:
         page = paginator.page(int(raw_page))
     except EmptyPage:
@@ -84,13 +88,13 @@ def _api_create(request: HttpRequest) -> JsonResponse:
     length = request.headers.get("Content-Length", "")
     if not length.isdigit():
         return _error(HTTPStatus.LENGTH_REQUIRED, "send a Content-Length header")
-    if int(length) > settings.API_MAX_BODY_BYTES:
+    if int(length) > MAX_BODY_BYTES:
         return _error(
             HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
-            f"the body must be at most {settings.API_MAX_BODY_BYTES} bytes",
+            f"the body must be at most {MAX_BODY_BYTES} bytes",
         )
     try:
-        payload = json.loads(request.read(settings.API_MAX_BODY_BYTES))
+        payload = json.loads(request.read(MAX_BODY_BYTES))
     except (ValueError, UnicodeDecodeError, RecursionError):
         return _error(HTTPStatus.BAD_REQUEST, "the body is not valid JSON")
     if not isinstance(payload, dict):

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from pytest_django import Settings
 
-from config.env import BASE_DIR, CONFIG_ERROR_EXIT_STATUS, Env, database_config
+from apps.core.checks import refuse_unsafe_configuration
+from config.env import BASE_DIR, CONFIG_ERROR_EXIT_STATUS, Env, database_config, load
 from tests.conftest import run_python, strong_key
 
 BAD_VALUES = [
@@ -18,7 +21,7 @@ BAD_VALUES = [
     ("DATABASE_URL", "postgres://db.example.com:port/app", "postgres://"),
     ("DATABASE_CONN_MAX_AGE", "-1", "0 or more"),
     ("DATABASE_CONN_MAX_AGE", "ten", "0 or more"),
-    ("API_PAGE_SIZE", "0", "from 1 to 100"),
+    ("DATABASE_CONN_MAX_AGE", "1.5", "0 or more"),
     ("LOG_LEVEL", "loud", "DEBUG, INFO"),
     ("HSTS_STAGE", "forever", "hour, day, week"),
     ("ADMIN_URL", "/admin", "ending in a slash"),
@@ -33,41 +36,69 @@ ENTRY_POINTS = {
 }
 
 
-@pytest.mark.parametrize("entry_point", ENTRY_POINTS)
+@pytest.fixture
+def load_config(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> Callable[..., tuple[object, list[str]]]:
+    """Read the configuration in-process from only these variables; return exit code and stderr."""
+
+    def load_with(**environ: str) -> tuple[object, list[str]]:
+        for name in Env.model_fields:
+            monkeypatch.delenv(name, raising=False)
+        for name, value in environ.items():
+            monkeypatch.setenv(name, value)
+        with pytest.raises(SystemExit) as stopped:
+            load()
+        return stopped.value.code, capsys.readouterr().err.strip().splitlines()
+
+    return load_with
+
+
 @pytest.mark.parametrize(("name", "value", "expected"), BAD_VALUES)
 def test_a_bad_value_stops_startup_with_one_line_naming_it(
-    clean_env: dict[str, str], entry_point: str, name: str, value: str, expected: str
+    load_config: Callable[..., tuple[object, list[str]]], name: str, value: str, expected: str
 ) -> None:
-    clean_env.update({"SECRET_KEY": strong_key(), name: value})
+    code, lines = load_config(SECRET_KEY=strong_key(), **{name: value})
+
+    assert code == CONFIG_ERROR_EXIT_STATUS
+    assert len(lines) == 1, lines
+    assert lines[0].startswith(f"Configuration error: {name}")
+    assert expected in lines[0]
+
+
+@pytest.mark.parametrize("entry_point", ENTRY_POINTS)
+def test_every_entry_point_stops_on_a_bad_value_with_one_line_and_no_traceback(
+    clean_env: dict[str, str], entry_point: str
+) -> None:
+    clean_env.update({"SECRET_KEY": strong_key(), "DEBUG": "maybe"})
 
     result = run_python(ENTRY_POINTS[entry_point], clean_env)
 
     assert result.returncode == CONFIG_ERROR_EXIT_STATUS
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith(f"Configuration error: {name}")
-    assert expected in lines[0]
-    assert "Traceback" not in result.stderr + result.stdout
+    assert result.stderr.strip().splitlines() == [
+        "Configuration error: DEBUG='maybe' is invalid (Input should be a valid boolean, "
+        "unable to interpret input); expected true or false."
+    ]
+    assert "Traceback" not in result.stdout
 
 
-def test_a_bad_database_url_never_shows_its_password(clean_env: dict[str, str]) -> None:
-    clean_env["DATABASE_URL"] = "mysql://admin:hunter2-very-secret@db.example.com/app"
+def test_a_bad_database_url_never_shows_its_password(
+    load_config: Callable[..., tuple[object, list[str]]],
+) -> None:
+    code, lines = load_config(DATABASE_URL="mysql://admin:hunter2-very-secret@db.example.com/app")
 
-    result = run_python(["manage.py", "check"], clean_env)
-
-    assert result.returncode == CONFIG_ERROR_EXIT_STATUS
-    assert "DATABASE_URL" in result.stderr
-    assert "hunter2" not in result.stderr
+    assert code == CONFIG_ERROR_EXIT_STATUS
+    assert "DATABASE_URL" in lines[0]
+    assert "hunter2" not in "".join(lines)
 
 
-def test_every_bad_variable_gets_its_own_line(clean_env: dict[str, str]) -> None:
-    clean_env.update({"DEBUG": "maybe", "API_PAGE_SIZE": "-3"})
+def test_every_bad_variable_gets_its_own_line(
+    load_config: Callable[..., tuple[object, list[str]]],
+) -> None:
+    _, lines = load_config(DEBUG="maybe", DATABASE_CONN_MAX_AGE="-3")
 
-    result = run_python(["manage.py", "check"], clean_env)
-
-    lines = result.stderr.strip().splitlines()
     assert sorted(line.split("=")[0] for line in lines) == [
-        "Configuration error: API_PAGE_SIZE",
+        "Configuration error: DATABASE_CONN_MAX_AGE",
         "Configuration error: DEBUG",
     ]
 
@@ -75,7 +106,7 @@ def test_every_bad_variable_gets_its_own_line(clean_env: dict[str, str]) -> None
 @pytest.mark.parametrize(
     ("key", "problem"),
     [
-        (None, "is not set"),
+        ("", "is not set"),
         ("replace-me-make-dev-generates-a-real-key", "placeholder"),
         ("django-insecure-" + "k" * 20 + strong_key(), "django-insecure-"),
         ("short-key", "weak"),
@@ -83,20 +114,31 @@ def test_every_bad_variable_gets_its_own_line(clean_env: dict[str, str]) -> None
     ],
 )
 def test_production_refuses_to_serve_without_a_strong_secret_key(
-    clean_env: dict[str, str], key: str | None, problem: str
+    settings: Settings, capsys: pytest.CaptureFixture[str], key: str, problem: str
 ) -> None:
-    if key is not None:
-        clean_env["SECRET_KEY"] = key
+    settings.DEBUG = False
+    settings.SECRET_KEY = key
 
-    result = run_python(ENTRY_POINTS["wsgi"], clean_env)
+    with pytest.raises(SystemExit) as stopped:
+        refuse_unsafe_configuration()
 
-    assert result.returncode == CONFIG_ERROR_EXIT_STATUS
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
+    assert stopped.value.code == CONFIG_ERROR_EXIT_STATUS
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1, lines
     assert "SECRET_KEY" in lines[0]
     assert problem in lines[0]
     if key:
-        assert key not in result.stderr
+        assert key not in lines[0]
+
+
+def test_the_wsgi_entry_point_refuses_to_serve_without_a_secret_key(
+    clean_env: dict[str, str],
+) -> None:
+    result = run_python(ENTRY_POINTS["wsgi"], clean_env)
+
+    assert result.returncode == CONFIG_ERROR_EXIT_STATUS
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert "SECRET_KEY is not set" in result.stderr
 
 
 def test_production_serves_with_a_strong_secret_key(clean_env: dict[str, str]) -> None:
@@ -165,27 +207,26 @@ def test_the_environment_overrides_the_env_file(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     env_file = tmp_path / ".env"
-    env_file.write_text("DEBUG=true\nAPI_PAGE_SIZE=7\nUNRELATED_TOOL_SETTING=1\n")
-    monkeypatch.setenv("API_PAGE_SIZE", "9")
+    env_file.write_text("DEBUG=true\nDATABASE_CONN_MAX_AGE=7\nUNRELATED_TOOL_SETTING=1\n")
+    monkeypatch.setenv("DATABASE_CONN_MAX_AGE", "9")
     monkeypatch.delenv("DEBUG", raising=False)
 
     env = Env(_env_file=env_file)
 
     assert env.DEBUG is True
-    assert env.API_PAGE_SIZE == 9
+    assert env.DATABASE_CONN_MAX_AGE == 9
 
 
 def test_a_bad_value_in_the_env_file_is_named_with_its_value(
-    clean_env: dict[str, str], tmp_path: Path
+    load_config: Callable[..., tuple[object, list[str]]], tmp_path: Path
 ) -> None:
     env_file = tmp_path / ".env"
     env_file.write_text("DEBUG=sometimes\n")
-    clean_env["ENV_FILE"] = str(env_file)
 
-    result = run_python(["manage.py", "check"], clean_env)
+    code, lines = load_config(ENV_FILE=str(env_file))
 
-    assert result.returncode == CONFIG_ERROR_EXIT_STATUS
-    assert "DEBUG='sometimes'" in result.stderr
+    assert code == CONFIG_ERROR_EXIT_STATUS
+    assert "DEBUG='sometimes'" in lines[0]
 
 
 def test_sqlite_urls_resolve_relative_paths_to_the_project_folder() -> None:

@@ -8,8 +8,9 @@ from http import HTTPStatus
 import pytest
 from django.test import Client
 from django.urls import reverse
-from pytest_django import DjangoAssertNumQueries, Settings
+from pytest_django import DjangoAssertNumQueries
 
+from apps.demo import views
 from apps.demo.models import Message
 
 pytestmark = pytest.mark.django_db
@@ -114,8 +115,10 @@ def test_guestbook_form_carries_a_csrf_token() -> None:
     assert Message.objects.count() == 1
 
 
-def test_api_lists_messages_newest_first_in_pages(client: Client, settings: Settings) -> None:
-    settings.API_PAGE_SIZE = 2
+def test_api_lists_messages_newest_first_in_pages(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
     for number in range(5):
         Message.objects.create(name=f"n{number}", body=f"m{number}")
 

@@ -1,0 +1,454 @@
+"""
+Measure Bastion's production stack beside a plain Django project and a bare WSGI callable.
+
+All three run under gunicorn with gunicorn.conf.py (same workers, worker class and threads),
+one at a time, each started fresh in every round. wrk loads one endpoint at a time after a
+warm-up. The run ends with a table, the ratios the targets are set in, a JSON file and a chart.
+
+Other processes on the machine only ever slow a measurement down, so each figure is the
+best of the rounds (as timeit takes the minimum); the JSON keeps every round. Beside wrk's
+view, the CPU time per request of Django's side alone (in-process, no server) is measured
+for Bastion and the baseline: the steadiest comparison on a busy machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import statistics
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import django
+import gunicorn
+
+from proof import harness as stack
+from proof.bench import baseline, chart, inprocess, load
+from proof.harness import REPO, Database, Response, Server
+
+RESULTS = Path(__file__).with_name("results")
+
+Check = Callable[[Response], str | None]
+
+# The endpoints both Django projects serve, also compared in-process.
+SHARED = ("healthz", "admin_login")
+# A round where one worker did more than this share of the work measured how wrk's
+# connections happened to spread, not the stack: the other worker sat idle.
+BALANCED_SHARE = 0.6
+
+# A response without these did not go through the security stack.
+SECURITY_HEADERS = ("Strict-Transport-Security", "X-Content-Type-Options")
+PAGE_SECURITY_HEADERS = (*SECURITY_HEADERS, "Content-Security-Policy", "Permissions-Policy")
+
+
+def has_headers(*names: str) -> Check:
+    def check(response: Response) -> str | None:
+        missing = [name for name in names if response.header(name) is None]
+        return f"missing {', '.join(missing)}" if missing else None
+
+    return check
+
+
+def says_ok(also: Check = lambda response: None) -> Check:
+    def check(response: Response) -> str | None:
+        return (
+            f"body {response.body[:40]!r} is not b'ok'"
+            if response.body != b"ok"
+            else also(response)
+        )
+
+    return check
+
+
+def brotli(response: Response) -> str | None:
+    if response.header("Content-Encoding") != "br":
+        return "the static file was not served brotli-compressed"
+    return has_headers(*SECURITY_HEADERS)(response)
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    key: str
+    path: str
+    headers: dict[str, str] = field(default_factory=dict)
+    # What the response must show before it is measured: 200 and this check passing.
+    check: Check = lambda response: None
+
+
+@dataclass(frozen=True)
+class Stack:
+    key: str
+    label: str
+    app: str
+    cwd: Path
+    env: dict[str, str]
+    endpoints: tuple[Endpoint, ...]
+
+    def path(self, key: str) -> str:
+        return next(endpoint.path for endpoint in self.endpoints if endpoint.key == key)
+
+
+@dataclass
+class Round:
+    worker_memory_kib: list[dict[str, int]]
+    loads: dict[str, load.LoadResult]
+
+
+def stacks(database_url: str, baseline_dir: Path, common: dict[str, str]) -> list[Stack]:
+    page = has_headers(*PAGE_SECURITY_HEADERS)
+    return [
+        Stack(
+            key="bastion",
+            label="Bastion",
+            app="config.wsgi",
+            cwd=REPO,
+            env=stack.production_env(
+                database_url, DJANGO_SETTINGS_MODULE="config.settings", **common
+            ),
+            endpoints=(
+                Endpoint("home", "/", check=page),
+                Endpoint("api", "/api/messages/", check=page),
+                Endpoint("healthz", "/healthz", check=says_ok(page)),
+                Endpoint("admin_login", "/admin/login/", check=page),
+                Endpoint(
+                    "static",
+                    stack.hashed_static_path("core/site.css"),
+                    {"Accept-Encoding": "br"},
+                    check=brotli,
+                ),
+            ),
+        ),
+        Stack(
+            key="baseline",
+            label="Django startproject",
+            app="baseline.wsgi",
+            cwd=baseline_dir,
+            env=stack.base_env(DJANGO_SETTINGS_MODULE="baseline.settings", **common),
+            endpoints=(
+                Endpoint("healthz", "/healthz", check=says_ok()),
+                Endpoint("admin_login", "/admin/login/"),
+            ),
+        ),
+        Stack(
+            key="limit",
+            label="bare WSGI",
+            app="benchmarks.limit:application",
+            cwd=REPO,
+            env=stack.base_env(**common),
+            endpoints=(Endpoint("healthz", "/healthz", check=says_ok()),),
+        ),
+    ]
+
+
+def seed(database: Database, messages: int = 50) -> None:
+    """Enough guestbook entries that the API answers with a full page."""
+    database.query(
+        "INSERT INTO demo_message (name, body, created_at) "
+        "SELECT 'Visitor ' || n, 'Message number ' || n, now() - n * interval '1 minute' "
+        "FROM generate_series(1, %s) AS n",
+        [messages],
+    )
+
+
+def cold_start(item: Stack, log: Path) -> float:
+    """Seconds from spawning gunicorn to the first 200 from /healthz."""
+    with Server(item.app, item.env, log, cwd=item.cwd) as server:
+        return server.wait_until_serving()
+
+
+def measure(item: Stack, measured: load.Load, warmup: load.Load, workers: int, log: Path) -> Round:
+    with Server(item.app, item.env, log, cwd=item.cwd) as server:
+        server.wait_until_serving()
+        pids = [server.pid, *server.wait_for_workers(workers)]
+        for endpoint in item.endpoints:
+            response = stack.fetch(server.port, endpoint.path, headers=endpoint.headers)
+            problem = f"status {response.status}" if response.status != 200 else None
+            if problem := problem or endpoint.check(response):
+                raise RuntimeError(f"{item.label} {endpoint.path}: {problem}")
+        loads = {}
+        for endpoint in item.endpoints:
+            load.run(server.port, endpoint.path, warmup, pids, endpoint.headers)
+            result = load.run(server.port, endpoint.path, measured, pids, endpoint.headers)
+            loads[endpoint.key] = result
+            print(
+                f"  {item.label:<20} {endpoint.path:<40} {result.requests_per_second:7.0f} req/s"
+                f" {result.requests_per_cpu_second:7.0f} req/CPU-s, busiest worker"
+                f" {result.busiest_worker_share:.0%} of the workers' CPU",
+                flush=True,
+            )
+        if server.worker_pids() != pids[1:]:
+            raise RuntimeError(f"{item.label}: a worker was replaced during the load")
+        memory = [stack.memory_kib(pid) for pid in pids[1:]]
+    return Round(memory, loads)
+
+
+def in_process(items: list[Stack], repetitions: int) -> dict[str, dict[str, float]]:
+    """Best CPU µs per request of each Django project on the shared endpoints, in turn."""
+    projects = [item for item in items if item.key in {"bastion", "baseline"}]
+    best: dict[str, dict[str, float]] = {item.key: {} for item in projects}
+    for _ in range(repetitions):
+        for item in projects:
+            micros = inprocess.measure(item.env, item.cwd, [item.path(key) for key in SHARED])
+            for key in SHARED:
+                value = micros[item.path(key)]
+                best[item.key][key] = min(best[item.key].get(key, value), value)
+    return best
+
+
+def summarise(
+    items: list[Stack],
+    rounds: dict[str, list[Round]],
+    starts: dict[str, list[float]],
+    cpu_micros: dict[str, dict[str, float]],
+) -> dict[str, Any]:
+    summary: dict[str, Any] = {}
+    for item in items:
+        endpoints = {}
+        for endpoint in item.endpoints:
+            results = [each.loads[endpoint.key] for each in rounds[item.key]]
+            balanced = [r for r in results if r.busiest_worker_share <= BALANCED_SHARE]
+            best = max(balanced or results, key=lambda result: result.requests_per_second)
+            endpoints[endpoint.key] = {
+                "path": endpoint.path,
+                "requests_per_second": best.requests_per_second,
+                "p50_ms": best.p50_ms,
+                "p99_ms": best.p99_ms,
+                "balanced_rounds": len(balanced),
+                "requests_per_cpu_second": max(r.requests_per_cpu_second for r in results),
+                "in_process_cpu_us": cpu_micros.get(item.key, {}).get(endpoint.key),
+                "median_requests_per_second": statistics.median(
+                    r.requests_per_second for r in results
+                ),
+                "errors": sum(result.errors for result in results),
+                "rounds": [
+                    {
+                        **asdict(r),
+                        "requests_per_second": r.requests_per_second,
+                        "busiest_worker_share": r.busiest_worker_share,
+                    }
+                    for r in results
+                ],
+            }
+        per_worker = [
+            {
+                kind: statistics.fmean(w[kind] for w in each.worker_memory_kib)
+                for kind in ("rss", "pss", "private")
+            }
+            for each in rounds[item.key]
+        ]
+        summary[item.key] = {
+            "label": item.label,
+            "cold_start_seconds": min(starts[item.key]),
+            "cold_start_samples": starts[item.key],
+            "memory_per_worker_kib": {
+                kind: statistics.median(memory[kind] for memory in per_worker)
+                for kind in ("rss", "pss", "private")
+            },
+            "endpoints": endpoints,
+        }
+    return summary
+
+
+def targets(summary: dict[str, Any]) -> list[dict[str, Any]]:
+    bastion, base, limit = summary["bastion"], summary["baseline"], summary["limit"]
+
+    def ratio(metric: str, endpoint: str, other: dict[str, Any] = base) -> float:
+        value: float = bastion["endpoints"][endpoint][metric] / other["endpoints"][endpoint][metric]
+        return value
+
+    def cheaper(endpoint: str) -> float:
+        """Requests per CPU-second in-process, Bastion / baseline (the inverse of their costs)."""
+        return 1 / ratio("in_process_cpu_us", endpoint)
+
+    errors = sum(
+        endpoint["errors"] for entry in summary.values() for endpoint in entry["endpoints"].values()
+    )
+    rss = bastion["memory_per_worker_kib"]["rss"] / base["memory_per_worker_kib"]["rss"]
+    cold = bastion["cold_start_seconds"] / base["cold_start_seconds"]
+    checks: list[tuple[str, float, str | None, float]] = [
+        ("/healthz req/s, Bastion / baseline", ratio("requests_per_second", "healthz"), ">=", 0.85),
+        (
+            "admin login req/s, Bastion / baseline",
+            ratio("requests_per_second", "admin_login"),
+            ">=",
+            1.0,
+        ),
+        ("errors, all stacks and endpoints", errors, "==", 0),
+        ("cold start, Bastion / baseline", cold, "<=", 1.5),
+        ("memory per worker (Rss), Bastion / baseline", rss, "<=", 1.2),
+        (
+            "/healthz req per CPU-s, Bastion / baseline",
+            ratio("requests_per_cpu_second", "healthz"),
+            None,
+            0,
+        ),
+        (
+            "admin login req per CPU-s, Bastion / baseline",
+            ratio("requests_per_cpu_second", "admin_login"),
+            None,
+            0,
+        ),
+        ("/healthz in-process, Bastion / baseline", cheaper("healthz"), None, 0),
+        ("admin login in-process, Bastion / baseline", cheaper("admin_login"), None, 0),
+        (
+            "/healthz req/s, Bastion / bare WSGI",
+            ratio("requests_per_second", "healthz", limit),
+            None,
+            0,
+        ),
+    ]
+    compare = {">=": float.__ge__, "<=": float.__le__, "==": float.__eq__}
+    return [
+        {
+            "name": name,
+            "value": value,
+            "target": f"{op} {bound}" if op else None,
+            "met": compare[op](float(value), float(bound)) if op else None,
+        }
+        for name, value, op, bound in checks
+    ]
+
+
+def print_report(report: dict[str, Any]) -> None:
+    print(
+        f"\n{'stack':<20} {'endpoint':<40} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7}"
+        f" {'req/CPU-s':>9} {'errors':>6}"
+    )
+    for entry in report["stacks"].values():
+        for endpoint in entry["endpoints"].values():
+            print(
+                f"{entry['label']:<20} {endpoint['path']:<40} "
+                f"{endpoint['requests_per_second']:7.0f} {endpoint['p50_ms']:7.1f} "
+                f"{endpoint['p99_ms']:7.1f} {endpoint['requests_per_cpu_second']:9.0f} "
+                f"{endpoint['errors']:6d}"
+            )
+    print("\nDjango's side alone, in-process: CPU µs per request")
+    for entry in report["stacks"].values():
+        for endpoint in entry["endpoints"].values():
+            if (micros := endpoint["in_process_cpu_us"]) is not None:
+                print(f"{entry['label']:<20} {endpoint['path']:<40} {micros:7.0f}")
+    print()
+    for entry in report["stacks"].values():
+        memory = entry["memory_per_worker_kib"]
+        print(
+            f"{entry['label']:<20} cold start {entry['cold_start_seconds']:.2f} s, "
+            f"per worker Rss {memory['rss'] / 1024:.1f} MiB, Pss {memory['pss'] / 1024:.1f} MiB,"
+            f" private {memory['private'] / 1024:.1f} MiB"
+        )
+    print(
+        f"release step (check --deploy, then migrate an empty database): "
+        f"{report['release_seconds']:.1f} s\n"
+    )
+    for target in report["targets"]:
+        wanted = f"target {target['target']}" if target["target"] else ""
+        verdict = {True: "met", False: "MISSED", None: ""}[target["met"]]
+        print(f"{target['name']:<48} {target['value']:6.2f}  {wanted:<14} {verdict}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m proof.bench",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--seconds", type=int, default=5, help="measured load per endpoint")
+    parser.add_argument("--warmup", type=int, default=1, help="unmeasured load before each")
+    # wrk opens its connections all at once and gunicorn's workers race to accept them: with
+    # 16, one worker often won every one and the other idled. 64 spread over both.
+    parser.add_argument("--connections", type=int, default=64, help="wrk's open connections")
+    parser.add_argument("--rounds", type=int, default=4, help="load rounds per stack")
+    parser.add_argument("--cold-starts", type=int, default=5, help="spawns timed per stack")
+    parser.add_argument("--workers", type=int, default=2, help="WEB_CONCURRENCY for every stack")
+    parser.add_argument("--threads", type=int, default=4, help="GUNICORN_THREADS for every stack")
+    parser.add_argument("--output", type=Path, default=RESULTS, help="where results are written")
+    args = parser.parse_args(argv)
+
+    load.wrk_path()
+    measured = load.Load(seconds=args.seconds, connections=args.connections)
+    warmup = load.Load(seconds=args.warmup, connections=args.connections)
+    common = {"WEB_CONCURRENCY": str(args.workers), "GUNICORN_THREADS": str(args.threads)}
+    args.output.mkdir(parents=True, exist_ok=True)
+    load_before = os.getloadavg()
+    started = datetime.datetime.now(datetime.UTC)
+
+    with (
+        tempfile.TemporaryDirectory(prefix="bastion-bench-") as temp,
+        stack.fresh_database("bench") as database,
+    ):
+        print("collecting static files, running the release step", flush=True)
+        collectstatic_seconds = stack.collectstatic()
+        release_seconds = stack.release(database.url)
+        seed(database)
+        baseline_dir = baseline.create(Path(temp) / "baseline")
+        items = stacks(database.url, baseline_dir, common)
+        logs = {item.key: Path(temp) / f"{item.key}.log" for item in items}
+
+        print(f"cold starts, {args.cold_starts} per stack", flush=True)
+        starts: dict[str, list[float]] = {item.key: [] for item in items}
+        for _ in range(args.cold_starts):
+            for item in items:
+                starts[item.key].append(cold_start(item, logs[item.key]))
+
+        rounds: dict[str, list[Round]] = {item.key: [] for item in items}
+        for number in range(1, args.rounds + 1):
+            print(f"round {number} of {args.rounds}", flush=True)
+            for item in items:
+                rounds[item.key].append(
+                    measure(item, measured, warmup, args.workers, logs[item.key])
+                )
+
+        print("Django's side alone, in-process", flush=True)
+        cpu_micros = in_process(items, args.rounds)
+
+    summary = summarise(items, rounds, starts, cpu_micros)
+    report: dict[str, Any] = {
+        "started": started.isoformat(timespec="seconds"),
+        "machine": {
+            "cpus": os.cpu_count(),
+            "platform": platform.platform(),
+            "python": platform.python_version(),
+            "django": django.get_version(),
+            "gunicorn": gunicorn.__version__,
+            "load_average_before": load_before,
+            "load_average_after": os.getloadavg(),
+        },
+        "settings": {
+            "workers": args.workers,
+            "threads": args.threads,
+            "worker_class": "gthread (gunicorn.conf.py)",
+            "connections": args.connections,
+            "wrk_threads": measured.threads,
+            "seconds": args.seconds,
+            "warmup_seconds": args.warmup,
+            "rounds": args.rounds,
+            "cold_starts": args.cold_starts,
+            "figures": (
+                "best of the rounds whose load both workers shared (cold start: fastest spawn;"
+                " in-process: fastest repetition); every round is kept"
+            ),
+            "memory": (
+                "Rss, Pss and Private_Clean + Private_Dirty from /proc/<pid>/smaps_rollup,"
+                " mean of the workers; the target compares Rss"
+            ),
+        },
+        "collectstatic_seconds": collectstatic_seconds,
+        "release_seconds": release_seconds,
+        "stacks": summary,
+        "targets": targets(summary),
+    }
+    print_report(report)
+    (args.output / "bench.json").write_text(json.dumps(report, indent=2) + "\n")
+    chart.draw(report, args.output / "performance.png")
+    print(f"\nwrote {args.output / 'bench.json'} and {args.output / 'performance.png'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,50 @@
+"""SIGTERM, as Heroku and Docker send on every deploy, while requests are in flight."""
+
+from __future__ import annotations
+
+import runpy
+import time
+from concurrent.futures import ThreadPoolExecutor
+from http import HTTPStatus
+
+import pytest
+
+from proof.harness import GUNICORN_CONF, Database, fetch
+from proof.reliability.support import Serve, wait_until
+from proof.reliability.tcp_proxy import TcpProxy
+
+pytestmark = pytest.mark.deploy
+
+GRACEFUL_TIMEOUT = runpy.run_path(str(GUNICORN_CONF))["graceful_timeout"]
+# No more than one worker's threads, so none of them waits in a queue instead of the database.
+IN_FLIGHT = 4
+HELD_SECONDS = 2
+
+
+def test_sigterm_lets_every_request_in_flight_finish_and_then_exits(
+    database: Database, database_proxy: TcpProxy, proxied_url: str, serve: Serve
+) -> None:
+    server = serve(proxied_url)
+    # The database answers nothing until resume(): the requests below are held mid-query.
+    database_proxy.pause()
+    with ThreadPoolExecutor(IN_FLIGHT) as pool:
+        requests = [pool.submit(fetch, server.port, "/", timeout=30) for _ in range(IN_FLIGHT)]
+        wait_until(
+            lambda: database_proxy.connections_waiting() >= IN_FLIGHT, 10, "requests in flight"
+        )
+
+        server.terminate()
+        terminated = time.monotonic()
+        # A query that outlasts a short graceful timeout would be cut off here.
+        time.sleep(HELD_SECONDS)
+        assert not any(request.done() for request in requests)
+        database_proxy.resume()
+        statuses = [request.result().status for request in requests]
+
+    server.process.wait(timeout=GRACEFUL_TIMEOUT + 5)
+    exited_after = time.monotonic() - terminated
+
+    assert statuses == [HTTPStatus.OK] * IN_FLIGHT
+    assert database.scalar("SELECT visits FROM demo_sitecounter WHERE id = 1") == IN_FLIGHT
+    assert exited_after < GRACEFUL_TIMEOUT
+    assert server.process.returncode == 0

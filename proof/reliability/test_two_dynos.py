@@ -1,0 +1,65 @@
+"""Two app processes share one PostgreSQL, as two web dynos behind one router do."""
+
+from __future__ import annotations
+
+import secrets
+import sys
+from http import HTTPStatus
+
+import pytest
+
+from proof import harness
+from proof.harness import Database
+from proof.reliability.support import Browser, Serve, csrf_token
+
+pytestmark = pytest.mark.deploy
+
+
+def create_superuser(database: Database, username: str, password: str) -> None:
+    env = harness.production_env(
+        database.url,
+        DJANGO_SUPERUSER_USERNAME=username,
+        DJANGO_SUPERUSER_PASSWORD=password,
+        DJANGO_SUPERUSER_EMAIL=f"{username}@example.com",
+    )
+    harness.run_checked(
+        [sys.executable, "manage.py", "createsuperuser", "--noinput"], env, timeout=60
+    )
+
+
+def test_sessions_csrf_tokens_and_entries_from_one_dyno_hold_on_the_other(
+    database: Database, serve: Serve
+) -> None:
+    # Dynos share their config vars, the secret key among them.
+    secret_key = secrets.token_urlsafe(50)
+    first = serve(database.url, SECRET_KEY=secret_key).port
+    second = serve(database.url, SECRET_KEY=secret_key).port
+    password = secrets.token_urlsafe(16)
+    create_superuser(database, "admin", password)
+    browser = Browser()
+
+    # Log in on the second dyno with the CSRF token the first one issued.
+    token = csrf_token(browser.get(first, "/admin/login/"))
+    login = browser.post(
+        second,
+        "/admin/login/?next=/admin/",
+        form={"username": "admin", "password": password, "csrfmiddlewaretoken": token},
+    )
+    assert login.status == HTTPStatus.FOUND
+    assert login.header("Location") == "/admin/"
+    admin_home = browser.get(first, "/admin/")
+    assert admin_home.status == HTTPStatus.OK
+    assert "Log out" in admin_home.text
+
+    token = csrf_token(browser.get(second, "/guestbook/"))
+    signed = browser.post(
+        first,
+        "/guestbook/",
+        form={"name": "Ada", "body": "Hello from the first dyno", "csrfmiddlewaretoken": token},
+    )
+    assert signed.status == HTTPStatus.FOUND
+    guestbook = browser.get(second, "/guestbook/")
+    assert "Thank you, your message is in the guestbook." in guestbook.text
+    assert "Hello from the first dyno" in guestbook.text
+    listed = browser.get(first, "/api/messages/")
+    assert "Hello from the first dyno" in listed.text

@@ -1,0 +1,54 @@
+"""A worker dies (out of memory, a segfault in a C extension) while the site is under load."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+from http import HTTPStatus
+
+import pytest
+
+from proof.harness import Database
+from proof.reliability.support import Outcome, Serve, send_in_parallel, wait_until
+
+pytestmark = pytest.mark.deploy
+
+CONNECTIONS = 16
+REQUESTS = 2000
+
+
+def test_the_master_replaces_a_killed_worker_and_only_its_requests_fail(
+    database: Database, serve: Serve
+) -> None:
+    server = serve(database.url)
+    workers = server.worker_pids()
+    outcomes: list[Outcome] = []
+    paths = ["/", "/healthz", "/api/messages/"] * (REQUESTS // 3)
+    load = threading.Thread(
+        target=send_in_parallel, args=(server.port, paths, CONNECTIONS, outcomes)
+    )
+    load.start()
+    try:
+        # Kill it in the middle of the load, not before the load reaches it.
+        wait_until(lambda: len(outcomes) > len(paths) // 4, 20, "a quarter of the load")
+        os.kill(workers[0], signal.SIGKILL)
+        wait_until(lambda: len(set(server.worker_pids()) - set(workers)) == 1, 10, "a new worker")
+        replaced = server.worker_pids()
+    finally:
+        load.join()
+
+    assert workers[0] not in replaced
+    assert workers[1] in replaced
+    failed = [outcome for outcome in outcomes if outcome.status != HTTPStatus.OK]
+    # Each connection the dead worker held fails once at most; no failure is a server error.
+    assert len(outcomes) == len(paths)
+    assert all(outcome.status is None for outcome in failed)
+    assert len(failed) <= CONNECTIONS
+    # Service went on: the last quarter of the requests all succeeded.
+    last = sorted(outcomes, key=lambda outcome: outcome.finished)[-len(outcomes) // 4 :]
+    assert all(outcome.status == HTTPStatus.OK for outcome in last)
+    visits = database.scalar("SELECT visits FROM demo_sitecounter WHERE id = 1")
+    home_ok = sum(1 for o in outcomes if o.path == "/" and o.status == HTTPStatus.OK)
+    home_failed = sum(1 for o in failed if o.path == "/")
+    assert home_ok <= visits <= home_ok + home_failed

@@ -1,0 +1,88 @@
+"""
+gunicorn.conf.py against Heroku's limits: read the way gunicorn reads it.
+
+The emulation in test_heroku.py runs it for real; these check the choices a
+quick run cannot reach (the defaults, the environment variables, the limits).
+"""
+
+from __future__ import annotations
+
+import runpy
+from types import ModuleType
+from typing import Any
+
+import pytest
+from gunicorn.config import Config
+
+from proof.heroku.heroku import REPO
+
+HEROKU_ROUTER_TIMEOUT = 30
+HEROKU_SIGKILL_AFTER = 30
+HEROKU_ROUTER_IDLE_TIMEOUT = 90
+# The connection limit of the smallest Heroku Postgres plan app.json asks for.
+ESSENTIAL_0_CONNECTIONS = 20
+INTERFACE = ("PORT", "WEB_CONCURRENCY", "GUNICORN_THREADS", "FORWARDED_ALLOW_IPS", "LOG_LEVEL")
+
+
+def load(monkeypatch: pytest.MonkeyPatch, **env: str) -> dict[str, Any]:
+    """The module's settings with only these of its environment variables set."""
+    for name in INTERFACE:
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    settings = runpy.run_path(str(REPO / "gunicorn.conf.py"))
+    return {name: value for name, value in settings.items() if not name.startswith("_")}
+
+
+def test_every_name_in_the_file_is_a_gunicorn_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    names = {name for name, value in load(monkeypatch).items() if not isinstance(value, ModuleType)}
+
+    assert names - set(Config().settings) == set(), "gunicorn ignores a misspelt setting"
+
+
+def test_it_binds_every_interface_on_port_or_8000(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert load(monkeypatch, PORT="5123")["bind"] == "0.0.0.0:5123"
+    assert load(monkeypatch)["bind"] == "0.0.0.0:8000"
+
+
+def test_workers_and_threads_follow_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = load(monkeypatch, WEB_CONCURRENCY="5", GUNICORN_THREADS="3")
+
+    assert (settings["workers"], settings["threads"]) == (5, 3)
+    assert settings["worker_class"] == "gthread"
+
+
+def test_the_default_database_connections_fit_the_smallest_postgres_plan(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    settings = load(monkeypatch)
+    per_dyno = settings["workers"] * settings["threads"]
+    release_phase, one_off_shell = 1, 1
+
+    # Preboot runs the old and the new dyno side by side for a moment.
+    assert 2 * per_dyno + release_phase + one_off_shell <= ESSENTIAL_0_CONNECTIONS
+
+
+def test_a_stopping_dyno_finishes_its_requests_before_heroku_kills_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    settings = load(monkeypatch)
+
+    assert settings["graceful_timeout"] < HEROKU_SIGKILL_AFTER
+    assert settings["timeout"] < HEROKU_ROUTER_TIMEOUT
+
+
+def test_idle_connections_are_closed_by_the_router_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert load(monkeypatch)["keepalive"] > HEROKU_ROUTER_IDLE_TIMEOUT
+
+
+def test_forwarded_headers_are_trusted_from_loopback_unless_told_otherwise(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert load(monkeypatch)["forwarded_allow_ips"] == "127.0.0.1,::1"
+    assert load(monkeypatch, FORWARDED_ALLOW_IPS="*")["forwarded_allow_ips"] == "*"
+
+
+def test_log_level_follows_the_app_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert load(monkeypatch, LOG_LEVEL="WARNING")["loglevel"] == "warning"
+    assert load(monkeypatch)["loglevel"] == "info"
