@@ -47,16 +47,16 @@ RUN --mount=type=cache,target=/root/.cache/uv \
     uv sync --locked --no-install-project --no-default-groups
 
 
-# Development (docker-compose.yml): the dev group too, so the test suite,
-# ruff and mypy run inside the container. The source is bind-mounted there;
-# the copy makes the image work on its own as well.
+# Development (docker-compose.yml): the dev group too, so the everyday test
+# suite, ruff and mypy run inside the container. The whole source is
+# bind-mounted there; the copy makes the image serve on its own as well.
 FROM deps AS dev
 
 RUN --mount=type=cache,target=/root/.cache/uv \
     --mount=type=bind,source=uv.lock,target=/app/uv.lock \
     --mount=type=bind,source=pyproject.toml,target=/app/pyproject.toml \
     --mount=type=bind,source=.python-version,target=/app/.python-version \
-    uv sync --locked --no-install-project
+    uv sync --locked --no-install-project --no-default-groups --group dev
 
 COPY . .
 

@@ -16,7 +16,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
 .DEFAULT_GOAL := help
-.PHONY: help install dev test prove lint format check manage migrate superuser secret-key bench remove-demo clean
+.PHONY: help install dev test prove lint format check manage migrate superuser secret-key bench init upgrade remove-demo clean
 
 help: ## List the targets with what each does
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -32,10 +32,10 @@ $(VENV)/.synced: $(UV) pyproject.toml uv.lock
 install: $(VENV)/.synced ## Install the locked dependencies into .venv (uv comes into .tools)
 
 .env:
-	@sed "s|^SECRET_KEY=.*|SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')|" .env.example > $@
+	@umask 077 && sed "s|^SECRET_KEY=.*|SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')|" .env.example > $@
 	@echo "Created .env from .env.example with a new SECRET_KEY."
 
-dev: install .env ## Migrate SQLite and serve the demo on http://127.0.0.1:8000
+dev: install .env ## Migrate SQLite and serve the app on http://127.0.0.1:8000
 	$(MANAGE) migrate --noinput
 	$(MANAGE) runserver $(HOST):$(PORT)
 
@@ -76,10 +76,17 @@ superuser: install .env ## Create an admin user for /admin/
 secret-key: ## Print a new random SECRET_KEY
 	@$(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))'
 
-remove-demo: ## Delete the demo app, its tests and its settings line
-	rm -rf apps/demo tests/apps/demo
-	sed -i.bak '/"apps.demo",/d' config/settings.py && rm -f config/settings.py.bak
-	@echo "The demo is gone. Run 'make test' to confirm the rest still passes."
+# NAME and REF reach the script through the environment, never through the shell's
+# parser, so no value can run a command.
+init: install ## Make it yours: make init NAME=acme [DEMO=remove] [PROOF=remove]
+	@UV="$(abspath $(UV))" $(BIN)/python scripts/starter.py init "$$NAME" \
+		$(if $(filter remove,$(DEMO)),--remove-demo) $(if $(filter remove,$(PROOF)),--remove-proof)
+
+upgrade: install ## Take a later starter release, renamed as this project: make upgrade REF=starter/main
+	@UV="$(abspath $(UV))" $(BIN)/python scripts/starter.py upgrade "$$REF"
+
+remove-demo: ## Delete the demo: its app, tests, proofs, settings, URLs and docs
+	@$(BIN)/python scripts/starter.py remove-demo
 
 clean: ## Remove the virtual environments, caches and collected static files
 	rm -rf $(VENV) $(TOOLS) staticfiles .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -59,7 +59,7 @@ INSTALLED_APPS = [
     "csp",
     # Bastion
     "apps.core",
-    "apps.demo",  # the demo: `make remove-demo` deletes this line
+    "apps.demo",  # the showcase [demo]: `make remove-demo` deletes this line
 ]
 
 MIDDLEWARE = [
@@ -181,7 +181,7 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-# The demo's scripts read the token from the page, never from the cookie.
+# Scripts read the token from the page, never from the cookie.
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_TRUSTED_ORIGINS = env.CSRF_TRUSTED_ORIGINS

@@ -10,7 +10,7 @@ from django.urls import URLPattern, URLResolver, include, path
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path(settings.ADMIN_URL, admin.site.urls),
-    # Before core, so the demo's home page is the one served at / while it exists.
-    path("", include("apps.demo.urls")),  # the demo: `make remove-demo` deletes this line
+    # The demo [demo] comes before core, so its home page is the one served at /.
+    path("", include("apps.demo.urls")),  # [demo]
     path("", include("apps.core.urls")),
 ]

@@ -1,0 +1,201 @@
+"""`make init NAME=...`: a fresh clone becomes the user's own project in one command."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from proof.starter.project import copy_project, files_naming, make, snapshot
+
+STARTER = tomllib.loads(Path("pyproject.toml").read_text())["project"]["name"]
+SCHEMAS = sorted((Path(__file__).parent / "schemas").glob("*.schema.json"))
+
+
+@pytest.fixture(scope="module")
+def initialised(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    tree = copy_project(tmp_path_factory.mktemp("init") / "acme")
+    return tree, make(tree, "init", "NAME=acme")
+
+
+def test_init_succeeds_and_says_what_it_did(
+    initialised: tuple[Path, subprocess.CompletedProcess[str]],
+) -> None:
+    _, result = initialised
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "This is now Acme" in result.stdout
+
+
+def test_after_init_only_the_licence_names_the_starter(
+    initialised: tuple[Path, subprocess.CompletedProcess[str]],
+) -> None:
+    tree, _ = initialised
+
+    naming = files_naming(tree, STARTER)
+
+    assert list(naming) == ["LICENSE"], {name: lines[:3] for name, lines in naming.items()}
+    assert len(naming["LICENSE"]) == 1
+
+
+def test_init_renames_the_package_the_image_user_the_database_and_app_json(
+    initialised: tuple[Path, subprocess.CompletedProcess[str]],
+) -> None:
+    tree, _ = initialised
+
+    project = tomllib.loads((tree / "pyproject.toml").read_text())
+    app = json.loads((tree / "app.json").read_text())
+    compose = (tree / "docker-compose.yml").read_text()
+
+    assert project["project"]["name"] == "acme"
+    assert project["tool"]["starter"]["name"] == "acme"
+    assert 'name = "acme"' in (tree / "uv.lock").read_text()
+    assert "useradd --uid 10001 --gid acme" in (tree / "Dockerfile").read_text()
+    assert "name: acme" in compose
+    assert "POSTGRES_DB: acme" in compose
+    assert app["name"] == "Acme"
+    assert (tree / "README.md").read_text().startswith("# Acme\n")
+    assert 'getLogger("acme.' in (tree / "apps" / "core" / "views.py").read_text()
+
+
+def test_the_initialised_lock_file_is_current(
+    initialised: tuple[Path, subprocess.CompletedProcess[str]],
+) -> None:
+    tree, _ = initialised
+
+    result = subprocess.run(
+        [str(Path(".tools/bin/uv").resolve()), "lock", "--check"],
+        cwd=tree,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr
+
+
+def test_the_initialised_project_passes_its_tests_and_the_release_gate(
+    initialised: tuple[Path, subprocess.CompletedProcess[str]],
+) -> None:
+    tree, _ = initialised
+
+    tests = make(tree, "test", "PYTEST_ARGS=-q -p no:cacheprovider")
+    gate = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=tree,
+        env={
+            "PATH": "/usr/bin:/bin",
+            "ENV_FILE": "",
+            "SECRET_KEY": secrets.token_urlsafe(50),
+            "DEBUG": "false",
+            "ALLOWED_HOSTS": "acme.example.com",
+            "USE_SSL": "true",
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert tests.returncode == 0, tests.stdout[-3000:] + tests.stderr[-2000:]
+    assert " passed" in tests.stdout
+    assert gate.returncode == 0, gate.stdout + gate.stderr
+
+
+@pytest.mark.parametrize("schema", SCHEMAS, ids=lambda schema: schema.name)
+def test_the_initialised_app_json_still_validates(
+    initialised: tuple[Path, subprocess.CompletedProcess[str]], schema: Path
+) -> None:
+    tree, _ = initialised
+
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "check_jsonschema",
+            "--schemafile",
+            str(schema),
+            str(tree / "app.json"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_init_can_remove_the_demo_and_the_proof_too(tmp_path: Path) -> None:
+    tree = copy_project(tmp_path / "lean")
+
+    result = make(tree, "init", "NAME=lean", "DEMO=remove", "PROOF=remove")
+    tests = make(tree, "test", "PYTEST_ARGS=-q -p no:cacheprovider")
+    lint = make(tree, "lint")
+
+    assert result.returncode == 0, result.stderr
+    assert not (tree / "apps" / "demo").exists()
+    assert not (tree / "proof").exists()
+    assert "proof" not in tomllib.loads((tree / "pyproject.toml").read_text())["dependency-groups"]
+    assert "prove:" not in (tree / "Makefile").read_text()
+    assert tests.returncode == 0, tests.stdout[-3000:]
+    assert lint.returncode == 0, lint.stdout[-3000:] + lint.stderr[-2000:]
+
+
+BAD_NAMES = {
+    "capitals": ("Acme", "lower-case letters and digits"),
+    "a space": ("my app", "lower-case letters and digits"),
+    "a leading digit": ("1acme", "starting with a letter"),
+    "a python keyword": ("class", "Python keyword"),
+    "a soft keyword": ("match", "Python keyword"),
+    "django": ("django", "module Python already imports"),
+    "the standard library's test package": ("test", "module Python already imports"),
+    "one of the project's folders": ("config", "project's own folders"),
+    "shell metacharacters": ("acme;rm", "lower-case letters and digits"),
+    "command substitution": ("$(id)", "lower-case letters and digits"),
+    "nothing": ("", "lower-case letters and digits"),
+}
+
+
+@pytest.fixture(scope="module")
+def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    tree = copy_project(tmp_path_factory.mktemp("pristine") / "tree")
+    # Installed first, so that what `make init` prints is its own answer alone.
+    assert make(tree, "install").returncode == 0
+    return tree
+
+
+@pytest.mark.parametrize("case", BAD_NAMES)
+def test_a_bad_name_changes_nothing_and_says_why_in_one_line(pristine: Path, case: str) -> None:
+    name, reason = BAD_NAMES[case]
+    before = snapshot(pristine)
+
+    result = make(pristine, "init", f"NAME={name}")
+
+    assert result.returncode != 0
+    lines = [line for line in result.stderr.splitlines() if not line.startswith("make: ***")]
+    assert len(lines) == 1, result.stderr
+    assert reason in lines[0]
+    assert snapshot(pristine) == before
+
+
+def test_a_second_init_is_refused_and_changes_nothing(
+    initialised: tuple[Path, subprocess.CompletedProcess[str]],
+) -> None:
+    tree, _ = initialised
+    assert make(tree, "install").returncode == 0
+    before = snapshot(tree)
+
+    result = make(tree, "init", "NAME=other")
+
+    assert result.returncode != 0
+    lines = [line for line in result.stderr.splitlines() if not line.startswith("make: ***")]
+    assert lines == [
+        "make init: this project is already initialised as 'acme'; nothing was changed"
+    ]
+    assert snapshot(tree) == before

@@ -1,0 +1,352 @@
+"""
+Turn the starter into your own project, remove its demo, and take its later releases.
+
+    make init NAME=acme [DEMO=remove] [PROOF=remove]   (python scripts/starter.py init acme ...)
+    make remove-demo                                   (python scripts/starter.py remove-demo)
+    make upgrade REF=starter/main                      (python scripts/starter.py upgrade REF)
+
+The starter's name is read from pyproject.toml, never written here, so this file names
+no project. `init` renames every mention of it, regenerates uv.lock and writes a short
+README; it records the new name under [tool.starter] in pyproject.toml, which is also how
+a second `init` knows to refuse. `upgrade` checks a later release of the starter out
+beside this tree, replays the same `init` (and the demo's or the proof's removal, where
+this tree has them removed) on it, commits that, and merges the commit: the renamed lines
+are then identical on both sides, and only real changes meet.
+
+Lines that exist only for the demo or for the proof kit carry a marker in a comment:
+`[demo]` or `[proof]` on the line itself, or a block from `[demo:start]` to `[demo:end]`
+(likewise for proof), so one rule removes them from any kind of file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import keyword
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+NAME_RULE = re.compile(r"[a-z][a-z0-9]{1,29}")
+# The project's own top-level folders and packages: a project may not be named after them.
+RESERVED = {"apps", "config", "docker", "docs", "proof", "scripts", "static", "templates", "tests"}
+# Never rewritten: dependencies, build output, caches, and the licence's attribution line.
+SKIPPED_PARTS = {".git", ".venv", ".tools", "node_modules", "staticfiles", "__pycache__"}
+KEPT_FILES = {"LICENSE", "uv.lock"}
+
+PARTS = {
+    "demo": {
+        "folders": ["apps/demo", "tests/apps/demo", "proof/demo"],
+        "files": ["proof/starter/test_remove_demo.py"],
+        "targets": ["remove-demo"],
+    },
+    "proof": {
+        "folders": ["proof"],
+        "files": [],
+        "targets": ["prove", "bench"],
+    },
+}
+# Proofs of `init` itself: once it has run, there is nothing left for them to prove.
+INIT_PROOFS = ["proof/starter/test_init.py", "proof/starter/test_upgrade.py"]
+
+
+class Refused(Exception):
+    """Bad input: nothing was changed, and the message says why in one line."""
+
+
+# Files
+
+
+def project_files(root: Path) -> list[Path]:
+    """Every text file of the project that is not a dependency, a cache or build output."""
+    files = []
+    for path in sorted(root.rglob("*")):
+        relative = path.relative_to(root)
+        if not path.is_file() or SKIPPED_PARTS.intersection(relative.parts):
+            continue
+        try:
+            path.read_text(encoding="utf-8")
+        except (UnicodeDecodeError, OSError):
+            continue
+        files.append(path)
+    return files
+
+
+def without_marked(text: str, part: str) -> str:
+    """The text without the lines and blocks marked as belonging to `part`."""
+    block = re.compile(rf"^[^\n]*\[{part}:start\].*?^[^\n]*\[{part}:end\][^\n]*\n", re.S | re.M)
+    text = block.sub("", text)
+    return "".join(line for line in text.splitlines(keepends=True) if f"[{part}]" not in line)
+
+
+def without_targets(makefile: str, targets: list[str]) -> str:
+    """The Makefile without these targets, their recipes, and their names in .PHONY."""
+    for target in targets:
+        makefile = re.sub(rf"^{re.escape(target)}:.*\n(\t.*\n)*\n?", "", makefile, flags=re.M)
+        makefile = re.sub(rf"^(\.PHONY:.*) {re.escape(target)}\b", r"\1", makefile, flags=re.M)
+    return makefile
+
+
+def remove_part(root: Path, part: str) -> None:
+    spec = PARTS[part]
+    for folder in spec["folders"]:
+        shutil.rmtree(root / folder, ignore_errors=True)
+    for name in spec["files"]:
+        (root / name).unlink(missing_ok=True)
+    for path in project_files(root):
+        if path.name == Path(__file__).name:
+            continue  # it explains the markers, and is not part of either
+        text = path.read_text(encoding="utf-8")
+        edited = without_marked(text, part)
+        if path.name == "Makefile":
+            edited = without_targets(edited, spec["targets"])
+        if edited != text:
+            path.write_text(edited, encoding="utf-8")
+
+
+# Names
+
+
+def pyproject(root: Path) -> dict[str, object]:
+    with (root / "pyproject.toml").open("rb") as file:
+        return tomllib.load(file)
+
+
+def recorded_name(root: Path) -> str | None:
+    tool = pyproject(root).get("tool", {})
+    starter = tool.get("starter", {}) if isinstance(tool, dict) else {}
+    name = starter.get("name") if isinstance(starter, dict) else None
+    return name if isinstance(name, str) else None
+
+
+def name_problem(name: str) -> str | None:
+    if not NAME_RULE.fullmatch(name):
+        return (
+            f"{name!r} cannot be a project name: use 2 to 30 lower-case letters and digits, "
+            "starting with a letter (like acme)"
+        )
+    if keyword.iskeyword(name) or keyword.issoftkeyword(name):
+        return f"{name!r} is a Python keyword; choose another name"
+    if name in RESERVED:
+        return f"{name!r} is one of the project's own folders; choose another name"
+    if importlib.util.find_spec(name) is not None:
+        return f"{name!r} is a module Python already imports; choose a name nothing else uses"
+    return None
+
+
+def display_name(name: str) -> str:
+    return name[:1].upper() + name[1:]
+
+
+def renamed(text: str, old: str, new: str) -> str:
+    for before, after in (
+        (old.upper(), new.upper()),
+        (display_name(old), display_name(new)),
+        (old, new),
+    ):
+        text = text.replace(before, after)
+    return text
+
+
+# init
+
+
+def readme(root: Path, title: str) -> str:
+    """A short README for the new project, keeping the starter README's reference sections."""
+    starter = (root / "README.md").read_text(encoding="utf-8")
+    kept = re.findall(r"<!-- keep:start -->\n(.*?)<!-- keep:end -->", starter, flags=re.S)
+    sections = "\n".join(section.rstrip() + "\n" for section in kept)
+    return f"# {title}\n\nWhat {title} is, in a sentence or two.\n\n{sections}"
+
+
+def lock(root: Path) -> None:
+    uv = os.environ.get("UV") or shutil.which("uv") or str(root / ".tools" / "bin" / "uv")
+    result = subprocess.run(
+        [uv, "lock", "--quiet"],
+        cwd=root,
+        env={**os.environ, "UV_PYTHON_DOWNLOADS": "never"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise Refused(f"uv lock failed: {result.stderr.strip().splitlines()[-1:]}")
+
+
+def init(root: Path, name: str, *, remove: list[str]) -> list[str]:
+    """Make the tree at `root` the project `name`; return the files it changed."""
+    if (already := recorded_name(root)) is not None:
+        raise Refused(f"this project is already initialised as {already!r}; nothing was changed")
+    if (problem := name_problem(name)) is not None:
+        raise Refused(problem)
+    old = str(pyproject(root)["project"]["name"])  # type: ignore[index]
+    before = {path: path.read_bytes() for path in project_files(root)}
+
+    for part in remove:
+        remove_part(root, part)
+    for proof in INIT_PROOFS:
+        (root / proof).unlink(missing_ok=True)
+    (root / "README.md").write_text(readme(root, display_name(name)), encoding="utf-8")
+    for path in project_files(root):
+        if path.name in KEPT_FILES:
+            continue
+        text = path.read_text(encoding="utf-8")
+        if (edited := renamed(text, old, name)) != text:
+            path.write_text(edited, encoding="utf-8")
+    describe(root, display_name(name))
+    record(root, name)
+    lock(root)
+
+    after = set(project_files(root))
+    changed = [path for path in after if before.get(path) != path.read_bytes()]
+    gone = [path for path in before if path not in after]
+    return sorted(str(path.relative_to(root)) for path in [*changed, *gone])
+
+
+def describe(root: Path, title: str) -> None:
+    """The new project's own description in pyproject.toml and app.json."""
+    sentence = f"{title}, a Django project."
+    path = root / "pyproject.toml"
+    text = re.sub(
+        r'^description = ".*"$',
+        f'description = "{sentence}"',
+        path.read_text(),
+        count=1,
+        flags=re.M,
+    )
+    path.write_text(text)
+    app = root / "app.json"
+    document = json.loads(app.read_text())
+    document["description"] = sentence
+    app.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+
+
+def record(root: Path, name: str) -> None:
+    path = root / "pyproject.toml"
+    path.write_text(
+        path.read_text()
+        + "\n[tool.starter]\n"
+        + "# What `make init` was given; `make upgrade` replays it on a later starter release.\n"
+        + f'name = "{name}"\n'
+    )
+
+
+# upgrade
+
+
+def git(root: Path, *args: str) -> str:
+    result = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise Refused(f"git {args[0]} failed: {result.stderr.strip()}")
+    return result.stdout.strip()
+
+
+def upgrade(root: Path, ref: str) -> str:
+    """Merge the starter's `ref`, renamed as this project was; return the merge's outcome."""
+    name = recorded_name(root)
+    if name is None:
+        raise Refused("run `make init NAME=...` first: this tree is still the starter itself")
+    if git(root, "status", "--porcelain"):
+        raise Refused("commit or stash your changes first: the merge needs a clean tree")
+    commit = git(root, "rev-parse", "--verify", f"{ref}^{{commit}}")
+    removed = [
+        part
+        for part, folder in (("demo", "apps/demo"), ("proof", "proof"))
+        if not (root / folder).exists()
+    ]
+    with tempfile.TemporaryDirectory(prefix="starter-upgrade-") as scratch:
+        release = Path(scratch) / "release"
+        git(root, "worktree", "add", "--detach", str(release), commit)
+        try:
+            starter = release / "scripts" / "starter.py"
+            replay = subprocess.run(
+                [
+                    sys.executable,
+                    str(starter),
+                    "init",
+                    name,
+                    *(f"--remove-{part}" for part in removed),
+                ],
+                cwd=release,
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            if replay.returncode != 0:
+                raise Refused(f"replaying init on {ref} failed: {replay.stderr.strip()}")
+            git(release, "add", "--all")
+            git(
+                release,
+                "-c",
+                "user.name=make upgrade",
+                "-c",
+                "user.email=upgrade@localhost",
+                "commit",
+                "--quiet",
+                "--no-verify",
+                "-m",
+                f"Starter {ref} ({commit[:12]}), as {name}",
+            )
+            renamed_commit = git(release, "rev-parse", "HEAD")
+        finally:
+            git(root, "worktree", "remove", "--force", str(release))
+    merge = subprocess.run(
+        ["git", "merge", "--no-ff", "--no-edit", "-m", f"Take the starter's {ref}", renamed_commit],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if merge.returncode != 0:
+        raise Refused(
+            "the merge stopped on conflicts: resolve them (docs/upgrading.md), "
+            "then `git commit`; or `git merge --abort` to leave things as they were"
+        )
+    return f"merged the starter's {ref} ({commit[:12]}) as {name}"
+
+
+# Command line
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="starter", description=__doc__.split("\n\n")[1])
+    commands = parser.add_subparsers(dest="command", required=True)
+    init_parser = commands.add_parser("init", help="make the starter your own project")
+    init_parser.add_argument("name")
+    init_parser.add_argument("--remove-demo", action="store_true")
+    init_parser.add_argument("--remove-proof", action="store_true")
+    commands.add_parser("remove-demo", help="delete the demo and everything only it needed")
+    upgrade_parser = commands.add_parser("upgrade", help="merge a later release of the starter")
+    upgrade_parser.add_argument("ref")
+    args = parser.parse_args(argv)
+
+    try:
+        if args.command == "init":
+            remove = [part for part in PARTS if getattr(args, f"remove_{part}")]
+            changed = init(ROOT, args.name, remove=remove)
+            print(f"This is now {display_name(args.name)}: {len(changed)} files changed.")
+            print("Next: read README.md, then `make test`.")
+        elif args.command == "remove-demo":
+            if not (ROOT / "apps" / "demo").is_dir():
+                raise Refused("the demo is already gone")
+            remove_part(ROOT, "demo")
+            print("The demo is gone: its app, tests, proofs, settings line, URLs and docs.")
+            print("A database that ran the demo keeps its demo_* tables; drop them if you like.")
+        else:
+            print(upgrade(ROOT, args.ref))
+    except Refused as refused:
+        print(f"make {args.command}: {refused}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
