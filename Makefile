@@ -86,7 +86,7 @@ upgrade: install ## Take a later starter release, renamed as this project: make 
 	@UV="$(abspath $(UV))" $(BIN)/python scripts/starter.py upgrade "$$REF"
 
 remove-demo: ## Delete the demo: its app, tests, proofs, settings, URLs and docs
-	@$(BIN)/python scripts/starter.py remove-demo
+	@$(PYTHON) scripts/starter.py remove-demo
 
 clean: ## Remove the virtual environments, caches and collected static files
 	rm -rf $(VENV) $(TOOLS) staticfiles .pytest_cache .mypy_cache .ruff_cache .hypothesis
