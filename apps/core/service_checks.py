@@ -23,7 +23,8 @@ PUBLIC_ACLS = {"public-read", "public-read-write", "authenticated-read", "aws-ex
 
 
 def _uploads() -> tuple[str, dict[str, Any]]:
-    default = settings.STORAGES.get("default", {})
+    storages: dict[str, dict[str, Any]] = settings.STORAGES
+    default = storages.get("default", {})
     return str(default.get("BACKEND", "")), dict(default.get("OPTIONS", {}))
 
 

@@ -12,6 +12,7 @@ import time
 
 import pytest
 from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 
 from apps.core import cache as degrading
 from apps.core.cache import RedisCache
@@ -103,13 +104,14 @@ def test_redis_is_tried_again_once_the_pause_is_over(
 ) -> None:
     unreachable.get("visits")
     caplog.clear()
-    calls = []
-    monkeypatch.setattr(
-        # Stands in for Redis answering again; proof/services shows the real server coming back.
-        degrading.django_redis.RedisCache,
-        "get",
-        lambda *args: calls.append(args) or "back",
-    )
+    calls: list[str] = []
+
+    def answering(self: DjangoRedisCache, key: str, *args: object) -> str:
+        calls.append(key)
+        return "back"
+
+    # Stands in for Redis answering again; proof/services shows the real server coming back.
+    monkeypatch.setattr(DjangoRedisCache, "get", answering)
 
     with caplog.at_level(logging.WARNING, logger="apps.core.cache"):
         # Still within the first pause: not tried.
