@@ -23,8 +23,7 @@ PUBLIC_ACLS = {"public-read", "public-read-write", "authenticated-read", "aws-ex
 
 
 def _uploads() -> tuple[str, dict[str, Any]]:
-    storages: dict[str, dict[str, Any]] = settings.STORAGES
-    default = storages.get("default", {})
+    default: Any = settings.STORAGES.get("default") or {}
     return str(default.get("BACKEND", "")), dict(default.get("OPTIONS", {}))
 
 
