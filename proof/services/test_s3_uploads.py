@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import boto3  # type: ignore[import-untyped]  (no stubs in the proof group)
+import boto3  # type: ignore[import-untyped]
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
