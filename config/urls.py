@@ -6,6 +6,7 @@ https://docs.djangoproject.com/en/5.2/topics/http/urls/
 
 from django.apps import apps
 from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
@@ -13,6 +14,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path(settings.ADMIN_URL, admin.site.urls),
     path("", include("apps.core.urls")),
 ]
+
+# Uploads in media/ during development; static() adds nothing with DEBUG off,
+# and production keeps uploads in a bucket that serves its own signed links.
+urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 if apps.is_installed("apps.demo"):
     urlpatterns.append(path("", include("apps.demo.urls")))
