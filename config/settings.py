@@ -205,7 +205,7 @@ if env.REDIS_URL:
     REDIS_LOCATION = env.REDIS_URL.get_secret_value()
     CACHES = {
         "default": {
-            # Django's own RedisCache, made to degrade while Redis is unreachable.
+            # Django's own RedisCache, made to degrade while Redis is unavailable.
             "BACKEND": "apps.core.cache.RedisCache",
             "LOCATION": REDIS_LOCATION,
             "KEY_PREFIX": env.CACHE_KEY_PREFIX,

@@ -3,10 +3,11 @@ Django's own Redis cache, made to degrade instead of failing requests.
 
 django.core.cache.backends.redis.RedisCache raises when Redis cannot be
 reached, so every page that touches the cache would answer 500 during a
-Redis outage. This subclass catches only "cannot reach Redis" errors and then
-answers as Django's DummyCache does (nothing is found, writes are dropped,
-`incr` raises ValueError as for a missing key): pages are served, slower
-features such as throttling simply forget. Each process logs one warning
+Redis outage. This subclass catches only the errors that mean "Redis cannot
+serve right now" (UNAVAILABLE; a bug such as a wrong command still raises)
+and then answers as Django's DummyCache does (nothing is found, writes are
+dropped, `incr` raises ValueError as for a missing key): pages are served,
+and features such as throttling simply forget. Each process logs one warning
 when the outage starts and one line when Redis answers again; in between it
 waits RETRY_AFTER_SECONDS before trying Redis again, so requests do not each
 pay the connect timeout.
@@ -24,12 +25,15 @@ from typing import Any, TypeVar
 from django.core.cache.backends import redis as django_redis
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import OutOfMemoryError, ReadOnlyError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 logger = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = 5.0
-UNREACHABLE = (RedisConnectionError, RedisTimeoutError)
+# Redis cannot be reached or does not answer in time (a wrong password included),
+# is a replica during a failover, or is full and refuses writes (maxmemory).
+UNAVAILABLE = (RedisConnectionError, RedisTimeoutError, ReadOnlyError, OutOfMemoryError)
 
 T = TypeVar("T")
 
@@ -52,7 +56,7 @@ class _Outage:
             self._retry_at = time.monotonic() + RETRY_AFTER_SECONDS
         if started:
             logger.warning(
-                "Redis cache unreachable, serving without it and retrying every %.0f s: %s",
+                "Redis cache unavailable, serving without it and retrying every %.0f s: %s",
                 RETRY_AFTER_SECONDS,
                 error,
             )
@@ -63,21 +67,21 @@ class _Outage:
         with self._lock:
             ended, self._down = self._down, False
         if ended:
-            logger.warning("Redis cache reachable again")
+            logger.warning("Redis cache available again")
 
 
 _outage = _Outage()
 
 
 class RedisCache(django_redis.RedisCache):
-    """Django's RedisCache that answers as an empty cache while Redis is unreachable."""
+    """Django's RedisCache that answers as an empty cache while Redis is unavailable."""
 
     def _guarded(self, call: Callable[[], T], fallback: Callable[[], T]) -> T:
         if _outage.waiting():
             return fallback()
         try:
             result = call()
-        except UNREACHABLE as error:
+        except UNAVAILABLE as error:
             _outage.failed(error)
             return fallback()
         _outage.answered()
@@ -110,7 +114,7 @@ class RedisCache(django_redis.RedisCache):
 
     def incr(self, key: Any, delta: int = 1, version: int | None = None) -> int:
         def missing() -> int:
-            raise ValueError(f"Key {key!r} not found: the Redis cache is unreachable")
+            raise ValueError(f"Key {key!r} not found: the Redis cache is unavailable")
 
         return self._guarded(partial(super().incr, key, delta, version), missing)
 

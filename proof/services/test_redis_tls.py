@@ -56,7 +56,7 @@ def test_a_self_signed_certificate_is_refused_by_default(tls_redis: int, key_pre
     # Refused, yet the process still runs: the cache degrades and says why.
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "None"
-    assert "Redis cache unreachable" in result.stdout + result.stderr
+    assert "Redis cache unavailable" in result.stdout + result.stderr
     assert "CERTIFICATE_VERIFY_FAILED" in result.stdout + result.stderr
 
 
@@ -65,4 +65,4 @@ def test_redis_ssl_cert_reqs_none_connects_over_tls(tls_redis: int, key_prefix: 
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "over TLS"
-    assert "Redis cache unreachable" not in result.stdout + result.stderr
+    assert "Redis cache unavailable" not in result.stdout + result.stderr

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import logging
 import socket
+import threading
 import time
 
 import pytest
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
+from redis.exceptions import ResponseError
 
 from apps.core import cache as degrading
 from apps.core.cache import RedisCache
@@ -60,9 +62,9 @@ def test_writes_are_dropped_without_an_error(unreachable: RedisCache) -> None:
 
 def test_incr_raises_value_error_as_for_a_missing_key(unreachable: RedisCache) -> None:
     # Django documents ValueError for incr on a missing key; callers already handle it.
-    with pytest.raises(ValueError, match="unreachable"):
+    with pytest.raises(ValueError, match="unavailable"):
         unreachable.incr("visits")
-    with pytest.raises(ValueError, match="unreachable"):
+    with pytest.raises(ValueError, match="unavailable"):
         unreachable.decr("visits")
 
 
@@ -75,7 +77,7 @@ def test_an_outage_logs_one_warning_however_many_calls_fail(
 
     warnings = [record for record in caplog.records if record.levelno == logging.WARNING]
     assert len(warnings) == 1
-    assert "Redis cache unreachable" in warnings[0].getMessage()
+    assert "Redis cache unavailable" in warnings[0].getMessage()
 
 
 def test_after_a_failure_requests_skip_redis_instead_of_waiting_on_it(outage: None) -> None:
@@ -120,8 +122,66 @@ def test_redis_is_tried_again_once_the_pause_is_over(
         assert unreachable.get("visits") == "back"
 
     assert len(calls) == 1
-    assert [record.getMessage() for record in caplog.records] == ["Redis cache reachable again"]
+    assert [record.getMessage() for record in caplog.records] == ["Redis cache available again"]
 
 
 def test_the_default_cache_without_redis_url_is_local_memory() -> None:
     assert type(caches["default"]).__name__ == "LocMemCache"
+
+
+class _AnsweringServer:
+    """A loopback server that answers every Redis command with the same error reply."""
+
+    def __init__(self, reply: bytes) -> None:
+        self._reply = reply
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.port: int = self._listener.getsockname()[1]
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def close(self) -> None:
+        self._listener.close()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self._listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._answer, args=(client,), daemon=True).start()
+
+    def _answer(self, client: socket.socket) -> None:
+        with client:
+            while data := client.recv(65536):
+                # One reply per command: each command is a RESP array, "*<count>\r\n...".
+                commands = data.count(b"\r\n*") + data.startswith(b"*")
+                client.sendall(self._reply * commands)
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        b"-OOM command not allowed when used memory > 'maxmemory'.\r\n",
+        b"-READONLY You can't write against a read only replica.\r\n",
+    ],
+)
+def test_a_full_or_read_only_redis_degrades_too(outage: None, reply: bytes) -> None:
+    server = _AnsweringServer(reply)
+    try:
+        cache = RedisCache(f"redis://127.0.0.1:{server.port}/0", {})
+
+        cache.set("visits", 1)
+
+        assert cache.get("visits", default="fallback") == "fallback"
+    finally:
+        server.close()
+
+
+def test_any_other_redis_error_still_raises(outage: None) -> None:
+    server = _AnsweringServer(b"-ERR unknown command\r\n")
+    try:
+        cache = RedisCache(f"redis://127.0.0.1:{server.port}/0", {})
+
+        with pytest.raises(ResponseError, match="unknown command"):
+            cache.get("visits")
+    finally:
+        server.close()
