@@ -60,6 +60,10 @@ RUN --mount=type=cache,target=/root/.cache/uv \
 
 COPY . .
 
+# Uploads land in media/ in development (no bucket configured): the app's
+# user owns that folder and nothing else.
+RUN mkdir -p /app/media && chown 10001:10001 /app/media
+
 USER 10001:10001
 EXPOSE 8000
 CMD ["python", "manage.py", "runserver", "0.0.0.0:8000"]

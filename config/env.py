@@ -63,10 +63,20 @@ EXPECTED: dict[str, str] = {
     "HSTS_INCLUDE_SUBDOMAINS": "true or false",
     "HSTS_PRELOAD": "true or false",
     "CSP_REPORT_ONLY_POLICY": "a CSP policy as a JSON object of directive to list of sources",
+    "REDIS_URL": "redis://host:6379/0 or rediss://user:password@host:port (TLS)",
+    "REDIS_SSL_CERT_REQS": "required or none (none only for a self-signed certificate)",
+    "CACHE_KEY_PREFIX": "letters, digits, dots, dashes and underscores, at most 40",
+    "AWS_STORAGE_BUCKET_NAME": "an S3 bucket name: 3 to 63 lowercase letters, digits, dots, dashes",
+    "AWS_S3_ENDPOINT_URL": "an http(s) URL like https://s3.eu-central-1.example.com",
+    "AWS_S3_REGION_NAME": "a region name like eu-west-1",
+    "AWS_ACCESS_KEY_ID": "the access key id of the bucket's credentials",
+    "AWS_SECRET_ACCESS_KEY": "the secret of the bucket's credentials",
+    "AWS_QUERYSTRING_EXPIRE": "a whole number of seconds from 1 to 604800 (7 days)",
+    "TASKS_BACKEND": "immediate or database",
 }
 
 # Values never echoed back in an error line.
-SECRET_VARIABLES = frozenset({"SECRET_KEY", "DATABASE_URL"})
+SECRET_VARIABLES = frozenset({"SECRET_KEY", "DATABASE_URL", "REDIS_URL", "AWS_SECRET_ACCESS_KEY"})
 
 
 def _split_list(value: Any) -> Any:
@@ -120,6 +130,21 @@ class Env(BaseSettings):
     HSTS_INCLUDE_SUBDOMAINS: bool = False
     HSTS_PRELOAD: bool = False
     CSP_REPORT_ONLY_POLICY: Annotated[dict[str, list[str]] | None, NoDecode] = None
+    # Shared cache (docs/heroku.md): local memory per process unless REDIS_URL is set.
+    REDIS_URL: SecretStr | None = None
+    REDIS_SSL_CERT_REQS: Literal["required", "none"] = "required"
+    CACHE_KEY_PREFIX: str = Field(default="bastion", pattern=r"^[A-Za-z0-9._-]{0,40}$")
+    # Uploads to S3-compatible storage when a bucket is named; local disk otherwise.
+    AWS_STORAGE_BUCKET_NAME: str | None = Field(
+        default=None, pattern=r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"
+    )
+    AWS_S3_ENDPOINT_URL: str | None = None
+    AWS_S3_REGION_NAME: str | None = Field(default=None, pattern=r"^[a-z0-9-]{2,32}$")
+    AWS_ACCESS_KEY_ID: str | None = Field(default=None, pattern=r"^[A-Za-z0-9+/=_-]{4,128}$")
+    AWS_SECRET_ACCESS_KEY: SecretStr | None = None
+    AWS_QUERYSTRING_EXPIRE: int = Field(default=3600, ge=1, le=604800)
+    # Background tasks: run in the request (immediate) or by the worker process (database).
+    TASKS_BACKEND: Literal["immediate", "database"] = "immediate"
 
     _split = field_validator(
         "ALLOWED_HOSTS", "CSRF_TRUSTED_ORIGINS", "CORS_ALLOWED_ORIGINS", mode="before"
@@ -141,6 +166,44 @@ class Env(BaseSettings):
             return json.loads(value)
         except json.JSONDecodeError:
             raise ValueError("not valid JSON") from None
+
+    @field_validator(
+        "REDIS_URL",
+        "AWS_STORAGE_BUCKET_NAME",
+        "AWS_S3_ENDPOINT_URL",
+        "AWS_S3_REGION_NAME",
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        mode="before",
+    )
+    @classmethod
+    def _empty_is_unset(cls, value: Any) -> Any:
+        """An empty line in .env (`REDIS_URL=`) means the feature is off."""
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("REDIS_URL")
+    @classmethod
+    def _redis_url(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            parts = urlsplit(value.get_secret_value())
+            if parts.scheme not in {"redis", "rediss"}:
+                raise ValueError(f"unknown scheme {parts.scheme!r}")
+            try:
+                parts.port  # noqa: B018  (raises on a port that is not a number)
+            except ValueError:
+                raise ValueError("the port is not a number") from None
+            if not parts.hostname:
+                raise ValueError("a redis URL needs a host")
+        return value
+
+    @field_validator("AWS_S3_ENDPOINT_URL")
+    @classmethod
+    def _endpoint_url(cls, value: str | None) -> str | None:
+        if value is not None:
+            parts = urlsplit(value)
+            if parts.scheme not in {"http", "https"} or not parts.hostname:
+                raise ValueError("not an http(s) URL with a host")
+        return value
 
     @field_validator("LOG_LEVEL", mode="before")
     @classmethod

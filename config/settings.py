@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     # Third party
     "corsheaders",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     # Bastion
     "apps.core",
     "apps.demo",  # the showcase [demo]: `make remove-demo` deletes this line
@@ -141,13 +143,108 @@ STATIC_URL = "static/"
 
 STATIC_ROOT = BASE_DIR / "staticfiles"
 
+# CORS belongs to /api/ alone; static files are for this site's own pages.
+WHITENOISE_ALLOW_ALL_ORIGINS = False
+
+
+# Uploaded files: private objects in an S3-compatible bucket when
+# AWS_STORAGE_BUCKET_NAME is set (django-storages); the project folder's
+# media/ in development; refused in production without a bucket, because a
+# dyno's or container's disk is lost on every restart.
+# https://docs.djangoproject.com/en/5.2/topics/files/
+# https://django-storages.readthedocs.io/en/latest/backends/amazon-S3.html
+
+MEDIA_URL = "media/"
+
+MEDIA_ROOT = BASE_DIR / "media"
+
+if env.AWS_STORAGE_BUCKET_NAME:
+    UPLOADS_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": env.AWS_S3_ENDPOINT_URL,
+            "region_name": env.AWS_S3_REGION_NAME,
+            # None lets boto3 find credentials itself (an instance role, ~/.aws).
+            "access_key": env.AWS_ACCESS_KEY_ID,
+            "secret_key": (
+                env.AWS_SECRET_ACCESS_KEY.get_secret_value() if env.AWS_SECRET_ACCESS_KEY else None
+            ),
+            # No ACL header: objects are as private as the bucket, which blocks
+            # public access. Links to them are signed and expire.
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": env.AWS_QUERYSTRING_EXPIRE,
+            "signature_version": "s3v4",
+            # A second upload of "report.pdf" gets a new name instead of replacing the first.
+            "file_overwrite": False,
+        },
+    }
+elif DEBUG:
+    UPLOADS_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+else:
+    UPLOADS_STORAGE = {"BACKEND": "apps.core.uploads.NoUploadsStorage"}
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": UPLOADS_STORAGE,
     "staticfiles": {"BACKEND": "apps.core.storage.CompressedManifestStaticFilesStorage"},
 }
 
-# CORS belongs to /api/ alone; static files are for this site's own pages.
-WHITENOISE_ALLOW_ALL_ORIGINS = False
+
+# Cache: local memory in each process unless REDIS_URL names a shared Redis,
+# so that counters such as rate limits hold across processes and dynos.
+# https://docs.djangoproject.com/en/5.2/topics/cache/#redis
+
+# A Redis that does not answer costs a request at most this long before the
+# cache is skipped (apps/core/cache.py), far below the router's 30 s.
+CACHE_SOCKET_TIMEOUT_SECONDS = 0.5
+
+if env.REDIS_URL:
+    REDIS_LOCATION = env.REDIS_URL.get_secret_value()
+    CACHES = {
+        "default": {
+            # Django's own RedisCache, made to degrade while Redis is unavailable.
+            "BACKEND": "apps.core.cache.RedisCache",
+            "LOCATION": REDIS_LOCATION,
+            "KEY_PREFIX": env.CACHE_KEY_PREFIX,
+            "OPTIONS": {
+                "socket_connect_timeout": CACHE_SOCKET_TIMEOUT_SECONDS,
+                "socket_timeout": CACHE_SOCKET_TIMEOUT_SECONDS,
+                # rediss:// only: Heroku Key-Value Store's certificate is
+                # self-signed, so there REDIS_SSL_CERT_REQS=none (docs/heroku.md).
+                **(
+                    {"ssl_cert_reqs": env.REDIS_SSL_CERT_REQS}
+                    if REDIS_LOCATION.startswith("rediss://")
+                    else {}
+                ),
+            },
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "KEY_PREFIX": env.CACHE_KEY_PREFIX,
+        }
+    }
+
+
+# Background tasks (django-tasks, the backport of Django 6's django.tasks)
+# https://github.com/RealOrangeOne/django-tasks
+# https://github.com/RealOrangeOne/django-tasks-db
+
+# "immediate" runs a task inside the request that enqueues it; "database"
+# stores it in a table for the worker process (Procfile `worker:`,
+# `python manage.py db_worker`). docs/heroku.md has the retry story.
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks_db.DatabaseBackend"
+            if env.TASKS_BACKEND == "database"
+            else "django_tasks.backends.immediate.ImmediateBackend"
+        ),
+    }
+}
 
 
 # Logging: one line per record on stdout, where Heroku and Docker collect it

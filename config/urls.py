@@ -5,6 +5,7 @@ https://docs.djangoproject.com/en/5.2/topics/http/urls/
 """
 
 from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
@@ -14,3 +15,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("apps.demo.urls")),  # [demo]
     path("", include("apps.core.urls")),
 ]
+
+# Uploads in media/ during development; static() adds nothing with DEBUG off,
+# and production keeps uploads in a bucket that serves its own signed links.
+urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

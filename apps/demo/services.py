@@ -1,8 +1,9 @@
 """Writes. Views call these; nothing here knows about HTTP."""
 
-from django.db import connection
+from django.db import connection, transaction
 
 from apps.demo.models import Message, SiteCounter
+from apps.demo.tasks import guestbook_entry_notify_admins
 
 COUNTER_ID = 1
 
@@ -26,5 +27,11 @@ def visit_record() -> int:
 
 
 def message_create(*, name: str, body: str) -> Message:
-    """Store a guestbook entry that has already been validated."""
-    return Message.objects.create(name=name, body=body)
+    """Store a guestbook entry that has already been validated, and tell the admins.
+
+    The mail is a task, enqueued once the entry is committed, so the worker
+    never looks for a row that a rolled-back request never wrote.
+    """
+    message = Message.objects.create(name=name, body=body)
+    transaction.on_commit(lambda: guestbook_entry_notify_admins.enqueue(message_id=message.pk))
+    return message
