@@ -7,6 +7,10 @@ UV := $(TOOLS)/bin/uv
 VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
+SYSTEM_PYTHON = "$$($(PYTHON) -c 'import sys; print(sys.executable)')"
+# What `make prove` runs and which dependency groups it adds to .venv.
+PROOF ?= proof
+PROOF_GROUPS ?= --group proof
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -16,7 +20,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
 .DEFAULT_GOAL := help
-.PHONY: help install dev test lint format check migrate superuser secret-key bench remove-demo clean
+.PHONY: help install dev test prove lint audit format check migrate superuser secret-key bench remove-demo clean
 
 help: ## List the targets with what each does
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -46,6 +50,15 @@ lint: install ## Check style, formatting and types (ruff, mypy strict)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
+
+prove: install ## Run the proofs against real servers (PROOF=proof/<area> for one area)
+	$(UV) sync --locked --inexact $(PROOF_GROUPS) --python $(SYSTEM_PYTHON)
+	$(BIN)/python -m pytest $(PROOF) $(PYTEST_ARGS)
+
+audit: install ## Check the locked dependencies for known vulnerabilities (needs the advisory service)
+	$(UV) sync --locked --inexact --group audit --python $(SYSTEM_PYTHON)
+	$(UV) export --locked --all-groups --no-emit-project --format requirements-txt --output-file $(VENV)/audit-requirements.txt --quiet
+	$(BIN)/pip-audit --strict --progress-spinner off --disable-pip --require-hashes --requirement $(VENV)/audit-requirements.txt
 
 bench: install ## Measure the production stack beside plain Django and bare gunicorn (wrk, PostgreSQL)
 	$(UV) sync --locked --group bench --python "$$($(PYTHON) -c 'import sys; print(sys.executable)')"
