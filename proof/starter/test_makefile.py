@@ -24,7 +24,9 @@ def copy_of_the_project(destination: Path) -> Path:
     for folder, subfolders, files in os.walk(REPO):
         if ".gitignore" in files:
             lines = (Path(folder) / ".gitignore").read_text().splitlines()
-            ignored |= {Path(line.strip()).name for line in lines if line.strip()[:1] not in {"", "#"}}
+            ignored |= {
+                Path(line.strip()).name for line in lines if line.strip()[:1] not in {"", "#"}
+            }
         subfolders[:] = [name for name in subfolders if name not in ignored]
     shutil.copytree(REPO, destination, ignore=shutil.ignore_patterns(*ignored))
     return destination
