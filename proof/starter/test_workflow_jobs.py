@@ -37,9 +37,11 @@ import pytest
 import yaml
 
 from benchmarks.stack import fresh_database
+from config.env import Env
 from tests.conftest import REPO
 
 WORKFLOW = REPO / ".github" / "workflows" / "ci.yml"
+LEAKS = ("DJANGO_", "PYTEST_", "VIRTUAL_ENV", "PYTHONPATH", "ENV_FILE", "UV_PROJECT_ENVIRONMENT")
 EXPRESSION = re.compile(r"\$\{\{\s*([\w.-]+)\s*\}\}")
 
 
@@ -62,6 +64,25 @@ def makefile_targets() -> set[str]:
     return set(re.findall(r"^([a-z][a-z-]*):.*## ", text, re.MULTILINE))
 
 
+def python(version: str) -> str:
+    """An interpreter of this version on this machine, or else this one (the runner logs which)."""
+    candidates = [
+        shutil.which(f"python{version}", path=str(Path(sys.base_prefix) / "bin")),
+        shutil.which(f"python{version}"),
+    ]
+    for candidate in filter(None, candidates):
+        found = subprocess.run(
+            [candidate, "-c", "import sys; print(f'{sys.version_info[0]}.{sys.version_info[1]}')"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+        if found.returncode == 0 and found.stdout.strip() == version:
+            return candidate
+    return str(Path(sys.base_prefix) / "bin" / "python3")
+
+
 class Runner:
     """One job's steps in a fresh clone, the way a GitHub-hosted runner takes them."""
 
@@ -72,17 +93,21 @@ class Runner:
         self.github_env = root / "github-env"
         self.matrix = matrix
         self.deadline = 60.0 * self.job["timeout-minutes"]
+        # The machine's own environment (its certificate authorities, its proxy), as a
+        # runner has its image's, without Bastion's variables or this test run's.
         self.env = {
-            "PATH": os.environ["PATH"],
-            "HOME": str(root),
-            "LANG": "C.UTF-8",
-            "GITHUB_ACTIONS": "true",
-            "GITHUB_RUN_ID": "4242",
-            "GITHUB_WORKSPACE": str(self.workspace),
-            "GITHUB_ENV": str(self.github_env),
+            key: value
+            for key, value in os.environ.items()
+            if key not in Env.model_fields and not key.startswith(LEAKS)
         }
-        if "UV_CACHE_DIR" in os.environ:
-            self.env["UV_CACHE_DIR"] = os.environ["UV_CACHE_DIR"]
+        self.env.update(
+            {
+                "GITHUB_ACTIONS": "true",
+                "GITHUB_RUN_ID": "4242",
+                "GITHUB_WORKSPACE": str(self.workspace),
+                "GITHUB_ENV": str(self.github_env),
+            }
+        )
         self.github_env.touch()
         self.env.update(self.expand(workflow().get("env", {})))
         self.env.update(self.expand(self.job.get("env", {})))
@@ -111,7 +136,7 @@ class Runner:
         version = self.expand(options).get("python-version")
         if version is None:
             version = (self.workspace / options["python-version-file"]).read_text().strip()
-        interpreter = shutil.which(f"python{version}") or sys.executable
+        interpreter = python(version)
         self.tools.mkdir(exist_ok=True)
         for alias in ("python", "python3"):
             (self.tools / alias).symlink_to(interpreter)

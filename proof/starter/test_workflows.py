@@ -81,7 +81,9 @@ def test_zizmor_finds_nothing_in_the_workflow_or_the_dependabot_file() -> None:
     assert "No findings to report" in result.stdout
 
 
-def test_zizmor_reports_an_unpinned_action_and_a_checkout_that_keeps_its_token(tmp_path: Path) -> None:
+def test_zizmor_reports_an_unpinned_action_and_a_checkout_that_keeps_its_token(
+    tmp_path: Path,
+) -> None:
     zizmor = tool("zizmor", "make prove")
     text = WORKFLOW.read_text()
     text = re.sub(r"actions/checkout@[0-9a-f]{40}", "actions/checkout@v7", text)
