@@ -73,9 +73,12 @@ def test_actionlint_reports_a_broken_workflow(tmp_path: Path) -> None:
 
 
 def test_zizmor_finds_nothing_in_the_workflow_or_the_dependabot_file() -> None:
+    """With GH_TOKEN (the workflow passes its read-only token) zizmor also asks GitHub whether
+    each pinned SHA is a commit of that action and the release its comment names."""
     zizmor = tool("zizmor", "make prove")
+    online = [] if os.environ.get("GH_TOKEN") else ["--offline"]
 
-    result = run([zizmor, "--offline", "--no-progress", str(WORKFLOW), str(DEPENDABOT)])
+    result = run([zizmor, *online, "--no-progress", str(WORKFLOW), str(DEPENDABOT)])
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "No findings to report" in result.stdout
@@ -120,7 +123,7 @@ def test_the_token_is_read_only_and_checkout_keeps_no_credentials() -> None:
 
 def test_every_job_has_a_timeout_and_runs_on_a_pinned_runner_image() -> None:
     for name, job in workflow()["jobs"].items():
-        assert 0 < job["timeout-minutes"] <= 30, name
+        assert 0 < job["timeout-minutes"] <= 45, name
         assert job["runs-on"] == "ubuntu-24.04", name
 
 
