@@ -148,17 +148,20 @@ class Runner:
         script = self.workspace / ".step.sh"
         script.write_text(step["run"])
         # GitHub's default shell on Linux runners.
-        result = subprocess.run(
-            ["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script)],
-            cwd=self.workspace,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
-        )
-        script.unlink()
         name = step.get("name", step["run"].splitlines()[0])
+        try:
+            result = subprocess.run(
+                ["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script)],
+                cwd=self.workspace,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=timeout,
+                check=False,
+            )
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"{name} ran past the job's timeout-minutes, after {self.log}")
+        script.unlink()
         assert result.returncode == 0, f"{name}:\n{result.stdout[-6000:]}\n{result.stderr[-3000:]}"
         self.log.append(f"{name}: ok")
         for line in self.github_env.read_text().splitlines():
