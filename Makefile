@@ -7,6 +7,12 @@ UV := $(TOOLS)/bin/uv
 VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
+SYSTEM_PYTHON = "$$($(PYTHON) -c 'import sys; print(sys.executable)')"
+# [proof:start]
+# What `make prove` runs and which dependency groups it adds to .venv.
+PROOF ?= proof
+PROOF_GROUPS ?= --group proof
+# [proof:end]
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -16,7 +22,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
 .DEFAULT_GOAL := help
-.PHONY: help install dev test prove lint format check manage migrate superuser secret-key bench init upgrade remove-demo clean
+.PHONY: help install dev test prove lint audit format check manage migrate superuser secret-key bench init upgrade remove-demo clean
 
 help: ## List the targets with what each does
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -42,13 +48,19 @@ dev: install .env ## Migrate SQLite and serve the app on http://127.0.0.1:8000
 test: install ## Run the project's tests: seconds, SQLite (DATABASE_URL=postgres://... for PostgreSQL)
 	$(BIN)/python -m pytest tests $(PYTEST_ARGS)
 
-prove: install ## Prove the starter's claims against real servers (PostgreSQL, Chromium, buildah, Node)
-	$(BIN)/python -m pytest proof $(PYTEST_ARGS)
-
 lint: install ## Check style, formatting and types (ruff, mypy strict)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
+
+prove: install ## Prove the starter's claims against real servers (PROOF=proof/<area> for one area)
+	$(UV) sync --locked --inexact $(PROOF_GROUPS) --python $(SYSTEM_PYTHON)
+	$(BIN)/python -m pytest $(PROOF) $(PYTEST_ARGS)
+
+audit: install ## Check the locked dependencies for known vulnerabilities (needs the advisory service)
+	$(UV) sync --locked --inexact --group audit --python $(SYSTEM_PYTHON)
+	$(UV) export --locked --all-groups --no-emit-project --format requirements-txt --output-file $(VENV)/audit-requirements.txt --quiet
+	$(BIN)/pip-audit --strict --progress-spinner off --disable-pip --require-hashes --requirement $(VENV)/audit-requirements.txt
 
 bench: install ## Measure the production stack beside plain Django and bare gunicorn (wrk, PostgreSQL)
 	$(UV) sync --locked --group bench --python "$$($(PYTHON) -c 'import sys; print(sys.executable)')"
@@ -78,9 +90,9 @@ secret-key: ## Print a new random SECRET_KEY
 
 # NAME and REF reach the script through the environment, never through the shell's
 # parser, so no value can run a command.
-init: install ## Make it yours: make init NAME=acme [DEMO=remove] [PROOF=remove]
+init: install ## Make it yours: make init NAME=acme [WITHOUT="demo proof"]
 	@UV="$(abspath $(UV))" $(BIN)/python scripts/starter.py init "$$NAME" \
-		$(if $(filter remove,$(DEMO)),--remove-demo) $(if $(filter remove,$(PROOF)),--remove-proof)
+		$(if $(filter demo,$(WITHOUT)),--remove-demo) $(if $(filter proof,$(WITHOUT)),--remove-proof)
 
 upgrade: install ## Take a later starter release, renamed as this project: make upgrade REF=starter/main
 	@UV="$(abspath $(UV))" $(BIN)/python scripts/starter.py upgrade "$$REF"

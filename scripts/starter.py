@@ -1,7 +1,7 @@
 """
 Turn the starter into your own project, remove its demo, and take its later releases.
 
-    make init NAME=acme [DEMO=remove] [PROOF=remove]   (python scripts/starter.py init acme ...)
+    make init NAME=acme [WITHOUT="demo proof"]         (python scripts/starter.py init acme ...)
     make remove-demo                                   (python scripts/starter.py remove-demo)
     make upgrade REF=starter/main                      (python scripts/starter.py upgrade REF)
 

@@ -134,7 +134,7 @@ def test_the_initialised_app_json_still_validates(
 def test_init_can_remove_the_demo_and_the_proof_too(tmp_path: Path) -> None:
     tree = copy_project(tmp_path / "lean")
 
-    result = make(tree, "init", "NAME=lean", "DEMO=remove", "PROOF=remove")
+    result = make(tree, "init", "NAME=lean", "WITHOUT=demo proof")
     tests = make(tree, "test", "PYTEST_ARGS=-q -p no:cacheprovider")
     lint = make(tree, "lint")
 

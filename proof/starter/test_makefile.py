@@ -1,0 +1,38 @@
+"""
+The task runner a clone starts with: `make help` lists every target with what it does.
+
+It needs make, which a Heroku CI test run does not have (heroku-24 keeps make and
+git to build time), so it is a proof rather than part of the suite app.json runs there.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+from tests.conftest import REPO
+
+
+def make(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["make", "--no-print-directory", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_make_help_lists_every_target_with_a_description() -> None:
+    makefile = (REPO / "Makefile").read_text()
+    phony = set(re.search(r"^\.PHONY: (.+)$", makefile, re.M).group(1).split())  # type: ignore[union-attr]
+
+    result = make("help")
+
+    listed = {line.split()[0] for line in result.stdout.splitlines() if line.strip()}
+    assert result.returncode == 0
+    assert listed == phony
+    assert {"dev", "test", "lint", "help"} <= listed
+    assert all(len(line.split(maxsplit=1)) == 2 for line in result.stdout.splitlines())
