@@ -7,4 +7,4 @@ class CoreConfig(AppConfig):
     name = "apps.core"
 
     def ready(self) -> None:
-        from apps.core import checks  # noqa: F401  (registers the system checks)
+        from apps.core import checks, release_checks  # noqa: F401  (registers the system checks)
