@@ -403,15 +403,20 @@ def _local_host(host: str) -> bool:
     return address.is_loopback or address.is_private or address.is_link_local
 
 
-@register(Tags.security, deploy=True)
-def check_database_tls(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> list[CheckMessage]:
-    plain = [
+def databases_without_tls(databases: dict[str, dict[str, Any]]) -> list[str]:
+    """The PostgreSQL connections that cross a network in the clear."""
+    return [
         f"{alias} ({config.get('HOST')})"
-        for alias, config in settings.DATABASES.items()
+        for alias, config in databases.items()
         if "postgis" in config.get("ENGINE", "") or "postgresql" in config.get("ENGINE", "")
         if not _local_host(str(config.get("HOST") or ""))
         and str((config.get("OPTIONS") or {}).get("sslmode", "")).lower() not in TLS_SSLMODES
     ]
+
+
+@register(Tags.security, deploy=True)
+def check_database_tls(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> list[CheckMessage]:
+    plain = databases_without_tls(settings.DATABASES)
     if plain:
         return [
             Warning(
