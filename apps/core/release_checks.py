@@ -22,6 +22,7 @@ from django.contrib.auth.hashers import (
     ScryptPasswordHasher,
 )
 from django.core.checks import CheckMessage, Error, Tags, Warning, register
+from django.core.exceptions import ImproperlyConfigured
 from django.core.signing import JSONSerializer
 from django.utils.module_loading import import_string
 from publicsuffixlist import PublicSuffixList
@@ -129,7 +130,10 @@ def _signing_keys_apply() -> bool:
 def check_signing_keys(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> list[CheckMessage]:
     if not _signing_keys_apply():
         return []
-    key = getattr(settings, "SECRET_KEY", "") or ""
+    try:
+        key = settings.SECRET_KEY
+    except ImproperlyConfigured:  # an empty key: bastion.E001 reports it
+        key = ""
     fallbacks = [str(k) for k in getattr(settings, "SECRET_KEY_FALLBACKS", []) if k]
     messages: list[CheckMessage] = []
     # A missing or weak key is bastion.E001's; these rules judge keys that pass it.
