@@ -192,8 +192,14 @@ def check_csp(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> list[C
                 id="bastion.W005",
             )
         ]
+    directives = enforced.get("DIRECTIVES", {})
+    admin = {**directives, **getattr(settings, "ADMIN_CONTENT_SECURITY_POLICY_DIRECTIVES", {})}
+    admin = {name: value for name, value in admin.items() if value is not None}
+    site = list(csp_rules.policy_findings(directives))
+    reported = {message.id for message in site}
     return [
-        *csp_rules.policy_findings(enforced.get("DIRECTIVES", {})),
+        *site,
+        *(m for m in csp_rules.policy_findings(admin, where=" of the admin") if m.id not in reported),
         *csp_rules.excluded_prefixes(enforced),
         *csp_rules.decorated_views(),
     ]

@@ -26,6 +26,8 @@ from django.core.checks import CheckMessage, Warning
 from django.urls import URLPattern, URLResolver, get_resolver
 from publicsuffixlist import PublicSuffixList
 
+from apps.core.admin_site import ADMIN_POLICY_MARK
+
 # Which directive the browser reads for each kind of content, most specific first.
 FALLBACKS: dict[str, tuple[str, ...]] = {
     "script-src-elem": ("script-src-elem", "script-src", "default-src"),
@@ -240,6 +242,8 @@ def _decorated_by_csp(view: Any) -> str | None:
     """The django-csp decorator wrapping a view (found by where its code lives), or None."""
     seen = 0
     while view is not None and seen < 20:
+        if getattr(view, ADMIN_POLICY_MARK, False):
+            return None  # the admin's policy, judged with the site's
         code = getattr(view, "__code__", None)
         if code is not None and code.co_filename.replace("\\", "/").endswith("/csp/decorators.py"):
             return code.co_qualname.split(".")[0]
