@@ -179,7 +179,8 @@ def policy_findings(directives: dict[str, Any], where: str = "") -> Iterable[Che
             hint="Move inline code to static files and load them with the per-request nonce.",
             id="bastion.W007",
         )
-    wildcards = sorted({source for source in scripts if any_site(source)})
+    # A plain-http host is as good as any site to whoever is on the network.
+    wildcards = sorted({s for s in scripts if any_site(s) or s.startswith("http://")})
     if wildcards:
         yield Warning(
             f"The Content-Security-Policy{where} lets scripts load from {' '.join(wildcards)}.",
