@@ -28,7 +28,11 @@ PLANTED = {
         {},
         "bastion.W017",
     ),
-    "secrets: the key committed in pyproject.toml": ("", {"SECRET_KEY": PYPROJECT_TEST_KEY}, "bastion.E021"),
+    "secrets: the key committed in pyproject.toml": (
+        "",
+        {"SECRET_KEY": PYPROJECT_TEST_KEY},
+        "bastion.E021",
+    ),
     "settings: a pickle session serializer": (
         'SESSION_SERIALIZER = "pickle.Pickler"',
         {},

@@ -13,13 +13,15 @@ judge that policy as they judge the site's.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from csp.decorators import csp_replace
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
 from django.http import HttpRequest, HttpResponse
+
+View = TypeVar("View", bound=Callable[..., Any])
 
 # Marks the views whose policy is the admin's, which the deploy checks know.
 ADMIN_POLICY_MARK = "bastion_admin_policy"
@@ -32,10 +34,12 @@ def with_admin_policy(view: Callable[..., Any]) -> Callable[..., Any]:
 
 
 class BastionAdminSite(admin.AdminSite):
-    def admin_view(self, view: Callable[..., Any], cacheable: bool = False) -> Callable[..., Any]:
-        return with_admin_policy(super().admin_view(view, cacheable))
+    def admin_view(self, view: View, cacheable: bool = False) -> View:
+        return cast(View, with_admin_policy(super().admin_view(view, cacheable)))
 
-    def login(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+    def login(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
         # The login view is the one admin view Django does not pass through admin_view.
         view = with_admin_policy(super().login)
         response: HttpResponse = view(request, extra_context)

@@ -81,7 +81,9 @@ def refuse_unsafe_configuration() -> None:
     ]
     if errors:
         for error in errors:
-            print(f"Configuration error: {error.msg} {error.hint or ''} ({error.id})", file=sys.stderr)
+            print(
+                f"Configuration error: {error.msg} {error.hint or ''} ({error.id})", file=sys.stderr
+            )
         # gunicorn treats a worker's exit status 3 as a boot failure and stops.
         raise SystemExit(3)
 
@@ -199,7 +201,11 @@ def check_csp(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> list[C
     reported = {message.id for message in site}
     return [
         *site,
-        *(m for m in csp_rules.policy_findings(admin, where=" of the admin") if m.id not in reported),
+        *(
+            m
+            for m in csp_rules.policy_findings(admin, where=" of the admin")
+            if m.id not in reported
+        ),
         *csp_rules.excluded_prefixes(enforced),
         *csp_rules.decorated_views(),
     ]

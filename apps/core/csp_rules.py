@@ -80,7 +80,9 @@ GADGET_HOSTS = frozenset(
         "cdn.bootcss.com",
     }
 )
-HOST_SOURCE = re.compile(r"^(?:(?P<scheme>[a-z][a-z0-9+.-]*)://)?(?P<host>[^/:]+)(?::[^/]*)?(?:/.*)?$")
+HOST_SOURCE = re.compile(
+    r"^(?:(?P<scheme>[a-z][a-z0-9+.-]*)://)?(?P<host>[^/:]+)(?::[^/]*)?(?:/.*)?$"
+)
 _psl = PublicSuffixList()
 
 
@@ -89,7 +91,7 @@ def sources(directives: dict[str, Any], name: str) -> list[str] | None:
     if name not in directives or directives[name] is None:
         return None
     value = directives[name]
-    items = value.split() if isinstance(value, str) else list(value)
+    items: list[Any] = value.split() if isinstance(value, str) else list(value)
     return ["'nonce-'" if item is NONCE else str(item).lower() for item in items]
 
 
@@ -247,7 +249,7 @@ def _decorated_by_csp(view: Any) -> str | None:
             return None  # the admin's policy, judged with the site's
         code = getattr(view, "__code__", None)
         if code is not None and code.co_filename.replace("\\", "/").endswith("/csp/decorators.py"):
-            return code.co_qualname.split(".")[0]
+            return str(code.co_qualname).split(".")[0]
         view = getattr(view, "__wrapped__", None)
         seen += 1
     return None

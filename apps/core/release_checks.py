@@ -12,10 +12,11 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.hashers import (
+from django.contrib.auth.hashers import (  # type: ignore[attr-defined]  # stubs lack scrypt
     Argon2PasswordHasher,
     BCryptSHA256PasswordHasher,
     PBKDF2PasswordHasher,
@@ -66,7 +67,9 @@ def _regexes() -> list[Any]:
 
 
 @register(Tags.security, deploy=True)
-def check_cors_regexes(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> list[CheckMessage]:
+def check_cors_regexes(
+    app_configs: Sequence[Any] | None = None, **kwargs: Any
+) -> list[CheckMessage]:
     messages: list[CheckMessage] = []
     loose: list[str] = []
     plain: list[str] = []
@@ -114,7 +117,8 @@ def check_cors_regexes(app_configs: Sequence[Any] | None = None, **kwargs: Any) 
     if widened:
         messages.append(
             Warning(
-                f"CORS_URLS_REGEX opens pages beyond the API to other origins: {', '.join(widened)}.",
+                "CORS_URLS_REGEX opens pages beyond the API to other origins: "
+                f"{', '.join(widened)}.",
                 hint="Keep CORS_URLS_REGEX = r'^/api/.*$' (or your API's own prefix).",
                 id="bastion.W019",
             )
@@ -122,12 +126,18 @@ def check_cors_regexes(app_configs: Sequence[Any] | None = None, **kwargs: Any) 
     return messages
 
 
+def _where(path: Path) -> str:
+    return f"written in {path.relative_to(settings.BASE_DIR)}"
+
+
 def _signing_keys_apply() -> bool:
     return not settings.DEBUG or _use_ssl()
 
 
 @register(Tags.security)
-def check_signing_keys(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> list[CheckMessage]:
+def check_signing_keys(
+    app_configs: Sequence[Any] | None = None, **kwargs: Any
+) -> list[CheckMessage]:
     if not _signing_keys_apply():
         return []
     try:
@@ -150,14 +160,14 @@ def check_signing_keys(app_configs: Sequence[Any] | None = None, **kwargs: Any) 
     if judged in public:
         messages.append(
             Error(
-                f"SECRET_KEY is written in {public[judged].relative_to(settings.BASE_DIR)}, "
-                "a file shipped with the code: anyone with the repository can sign sessions.",
-                hint="Generate a new key with `make secret-key` and set it in the environment only.",
+                f"SECRET_KEY is {_where(public[judged])}, a file shipped with the code: "
+                "anyone with the repository can sign sessions.",
+                hint="Generate a key with `make secret-key`; set it in the environment only.",
                 id="bastion.E021",
             )
         )
     bad = [
-        f"#{index} ({'written in ' + str(public[k].relative_to(settings.BASE_DIR)) if k in public else 'patterned or weak'})"
+        f"#{index} ({_where(public[k]) if k in public else 'patterned or weak'})"
         for index, k in enumerate(fallbacks)
         if k in public or secret_rules.is_patterned(k) or secret_key_problem(k) is not None
     ]
@@ -173,7 +183,9 @@ def check_signing_keys(app_configs: Sequence[Any] | None = None, **kwargs: Any) 
 
 
 @register(Tags.security)
-def check_debug_under_ssl(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> list[CheckMessage]:
+def check_debug_under_ssl(
+    app_configs: Sequence[Any] | None = None, **kwargs: Any
+) -> list[CheckMessage]:
     if settings.DEBUG and _use_ssl():
         return [
             Error(
@@ -187,7 +199,7 @@ def check_debug_under_ssl(app_configs: Sequence[Any] | None = None, **kwargs: An
 
 
 def _wildcard_base(origin: str) -> str | None:
-    host = origin.split("://", 1)[-1].split(":")[0]
+    host = origin.split("://", 1)[-1].split(":", maxsplit=1)[0]
     return host[2:] if host.startswith("*.") else ("" if host == "*" else None)
 
 
@@ -197,7 +209,7 @@ def check_hosts(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> list
     hosts = [
         host
         for host in settings.ALLOWED_HOSTS
-        if host == "*" or host.startswith(".") and _icann.is_public(host[1:].lower())
+        if host == "*" or (host.startswith(".") and _icann.is_public(host[1:].lower()))
     ]
     if hosts:
         messages.append(
@@ -218,7 +230,8 @@ def check_hosts(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> list
     if origins:
         messages.append(
             Warning(
-                f"CSRF_TRUSTED_ORIGINS trusts every site under a public suffix: {', '.join(origins)}.",
+                "CSRF_TRUSTED_ORIGINS trusts every site under a public suffix: "
+                f"{', '.join(origins)}.",
                 hint="Anyone can own a name under it: list your own origins exactly.",
                 id="bastion.W025",
             )
@@ -228,17 +241,18 @@ def check_hosts(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> list
 
 def _hasher_weakness(path: str) -> str | None:
     try:
-        hasher = import_string(path)
+        hasher: Any = import_string(path)
     except ImportError:
         return "cannot be imported"
     if not (isinstance(hasher, type) and issubclass(hasher, STRONG_HASHERS)):
         return "is not PBKDF2, Argon2, scrypt or bcrypt-SHA256"
-    if issubclass(hasher, PBKDF2PasswordHasher) and hasher.iterations < PBKDF2_MIN_ITERATIONS:
-        return f"runs {hasher.iterations} PBKDF2 iterations, fewer than {PBKDF2_MIN_ITERATIONS}"
-    if issubclass(hasher, Argon2PasswordHasher) and hasher.memory_cost < ARGON2_MIN_MEMORY_KIB:
-        return f"uses {hasher.memory_cost} KiB, less than {ARGON2_MIN_MEMORY_KIB}"
-    if issubclass(hasher, ScryptPasswordHasher) and hasher.work_factor < SCRYPT_MIN_WORK_FACTOR:
-        return f"has work factor {hasher.work_factor}, less than {SCRYPT_MIN_WORK_FACTOR}"
+    tuned: Any = hasher  # the cost attributes differ from one hasher class to the next
+    if issubclass(tuned, PBKDF2PasswordHasher) and tuned.iterations < PBKDF2_MIN_ITERATIONS:
+        return f"runs {tuned.iterations} PBKDF2 iterations, fewer than {PBKDF2_MIN_ITERATIONS}"
+    if issubclass(tuned, Argon2PasswordHasher) and tuned.memory_cost < ARGON2_MIN_MEMORY_KIB:
+        return f"uses {tuned.memory_cost} KiB, less than {ARGON2_MIN_MEMORY_KIB}"
+    if issubclass(tuned, ScryptPasswordHasher) and tuned.work_factor < SCRYPT_MIN_WORK_FACTOR:
+        return f"has work factor {tuned.work_factor}, less than {SCRYPT_MIN_WORK_FACTOR}"
     return None
 
 
@@ -282,7 +296,7 @@ def _cookie_problems() -> Iterable[str]:
         if not name.startswith("__Host-"):
             yield f"{prefix}_NAME {name!r} lacks the __Host- prefix"
         elif domain or path != "/" or not secure:
-            yield f"{prefix}_NAME {name!r} is refused by browsers with a Domain, a Path or no Secure"
+            yield f"{prefix}_NAME {name!r} is refused by browsers: a Domain, a Path or no Secure"
         if _samesite_weak(getattr(settings, f"{prefix}_SAMESITE")):
             yield f"{prefix}_SAMESITE lets other sites send it"
 
@@ -333,7 +347,11 @@ def _referrer_policy() -> str | None:
     if value is None:
         return None
     tokens = value.split(",") if isinstance(value, str) else list(value)
-    known = [token.strip().lower() for token in tokens if token.strip().lower() in KNOWN_REFERRER_POLICIES]
+    known = [
+        token.strip().lower()
+        for token in tokens
+        if token.strip().lower() in KNOWN_REFERRER_POLICIES
+    ]
     return known[-1] if known else "(none the browser knows)"
 
 
@@ -345,7 +363,7 @@ def check_headers(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> li
         messages.append(
             Warning(
                 f"The Referrer-Policy browsers apply is {policy}: full URLs leak to other sites.",
-                hint="Set SECURE_REFERRER_POLICY to 'same-origin' or 'strict-origin-when-cross-origin'.",
+                hint="Set SECURE_REFERRER_POLICY to 'same-origin' (or 'strict-origin').",
                 id="bastion.W031",
             )
         )
@@ -419,7 +437,9 @@ def databases_without_tls(databases: dict[str, dict[str, Any]]) -> list[str]:
 
 
 @register(Tags.security, deploy=True)
-def check_database_tls(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> list[CheckMessage]:
+def check_database_tls(
+    app_configs: Sequence[Any] | None = None, **kwargs: Any
+) -> list[CheckMessage]:
     plain = databases_without_tls(settings.DATABASES)
     if plain:
         return [

@@ -15,6 +15,7 @@ development key belongs) and build output are left out.
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -43,7 +44,7 @@ def is_patterned(key: str) -> bool:
     for start in range(len(key) - RUN + 1):
         if key.find(key[start : start + RUN], start + 1) != -1:
             return True
-    steps = [ord(b) - ord(a) for a, b in zip(key, key[1:], strict=False)]
+    steps = [ord(b) - ord(a) for a, b in itertools.pairwise(key)]
     return any(len(set(steps[i : i + RUN - 1])) == 1 for i in range(len(steps) - RUN + 2))
 
 

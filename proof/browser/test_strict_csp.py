@@ -11,7 +11,7 @@ from __future__ import annotations
 from http import HTTPStatus
 
 import pytest
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.urls import reverse
 from pytest_django import Settings
 from pytest_django.live_server_helper import LiveServer
@@ -118,11 +118,10 @@ def test_the_admin_works_under_its_own_policy_without_a_violation(
     live_server: LiveServer,
     tab: Tab,
     superuser: Login,
-    django_user_model: type[AbstractBaseUser],
 ) -> None:
     for number in range(2):
-        django_user_model.objects.create_user(username=f"member{number}", password="x" * 20)  # type: ignore[attr-defined]
-    member = django_user_model.objects.get(username="member1")
+        User.objects.create_user(username=f"member{number}", password="x" * 20)
+    member = User.objects.get(username="member1")
     page = tab.page
 
     login = page.goto(live_server.url + reverse("admin:login"))

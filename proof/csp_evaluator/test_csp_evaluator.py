@@ -26,7 +26,7 @@ from tests.conftest import apply_production_settings, unavailable
 HERE = Path(__file__).resolve().parent
 EVALUATOR_VERSION = "1.1.8"
 FAILING = {"HIGH", "MEDIUM"}
-HTTPS = {"HTTP_X_FORWARDED_PROTO": "https"}
+HTTPS = {"X-Forwarded-Proto": "https"}
 
 
 @pytest.fixture(scope="session")
@@ -72,7 +72,10 @@ def project_pages(client: Client) -> dict[str, str]:
         "favicon": "/favicon.ico",
         "admin login": reverse("admin:login"),
     }
-    headers = {name: client.get(path, **HTTPS)["Content-Security-Policy"] for name, path in pages.items()}
+    headers = {
+        name: client.get(path, headers=HTTPS)["Content-Security-Policy"]
+        for name, path in pages.items()
+    }
     client.force_login(admin)
     for name, path in {
         "admin index": reverse("admin:index"),
@@ -80,7 +83,7 @@ def project_pages(client: Client) -> dict[str, str]:
         "admin change form": reverse("admin:auth_user_change", args=[admin.pk]),
         "admin add form": reverse("admin:auth_user_add"),
     }.items():
-        response = client.get(path, **HTTPS)
+        response = client.get(path, headers=HTTPS)
         assert response.status_code == 200, name
         headers[name] = response["Content-Security-Policy"]
     return headers

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from csp.decorators import csp_exempt, csp_replace
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
 from pytest_django import Settings
 
 from apps.core import checks, csp_rules
-from csp.decorators import csp_exempt, csp_replace
 
 
 def ids(messages: list[Any]) -> set[str]:

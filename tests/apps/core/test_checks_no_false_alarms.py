@@ -47,7 +47,9 @@ def test_the_shipped_configuration_passes_at_every_hsts_stage(
 @pytest.mark.parametrize(
     "config", [heroku_button_config, documented_docker_config], ids=["heroku button", "docker"]
 )
-def test_a_documented_deployment_passes_every_deploy_check(settings: Settings, config: object) -> None:
+def test_a_documented_deployment_passes_every_deploy_check(
+    settings: Settings, config: object
+) -> None:
     assert callable(config)
     environ = config()
     apply_production_settings(settings, **environ)

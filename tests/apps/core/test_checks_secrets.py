@@ -78,9 +78,7 @@ def test_a_fresh_key_from_the_environment_is_quiet(production: Settings) -> None
     "fallback",
     ["production-like-key-" + "x1y2z3" * 6, "too-short", "REPO-KEY"],
 )
-def test_a_guessable_or_committed_fallback_fires_e022(
-    production: Settings, fallback: str
-) -> None:
+def test_a_guessable_or_committed_fallback_fires_e022(production: Settings, fallback: str) -> None:
     if fallback == "REPO-KEY":
         text = (REPO / "pyproject.toml").read_text()
         fallback = text.split("SECRET_KEY=", 1)[1].split('"', 1)[0]

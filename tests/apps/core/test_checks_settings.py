@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from pytest_django import Settings
 
 from apps.core import checks, release_checks
@@ -79,14 +80,9 @@ def test_a_weak_first_password_hasher_fires_w026(production: Settings, hasher: s
     assert ids(release_checks.check_passwords()) == {"bastion.W026"}
 
 
-class FastPBKDF2:
-    """Stands in for a tuned-down hasher; replaced below by a real subclass."""
+class FastPBKDF2(PBKDF2PasswordHasher):
+    """A hasher tuned down for speed, as test settings often do."""
 
-
-from django.contrib.auth.hashers import PBKDF2PasswordHasher  # noqa: E402
-
-
-class FastPBKDF2(PBKDF2PasswordHasher):  # type: ignore[no-redef]
     iterations = 1000
 
 
@@ -180,7 +176,11 @@ def test_debug_propagate_exceptions_fires_w033(production: Settings) -> None:
 
 @pytest.mark.parametrize(
     "name",
-    ["DATA_UPLOAD_MAX_MEMORY_SIZE", "DATA_UPLOAD_MAX_NUMBER_FIELDS", "DATA_UPLOAD_MAX_NUMBER_FILES"],
+    [
+        "DATA_UPLOAD_MAX_MEMORY_SIZE",
+        "DATA_UPLOAD_MAX_NUMBER_FIELDS",
+        "DATA_UPLOAD_MAX_NUMBER_FILES",
+    ],
 )
 def test_a_removed_upload_limit_fires_w034(production: Settings, name: str) -> None:
     setattr(production, name, None)
