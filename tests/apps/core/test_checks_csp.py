@@ -205,3 +205,23 @@ def test_every_csp_finding_has_a_hint(production: Settings) -> None:
 
     assert ids(messages) == {f"bastion.W{n:03}" for n in (7, 8, 9, 12, 13, 14)}
     assert all(message.hint for message in messages)
+
+
+def test_the_admins_replacement_policy_is_judged_too(production: Settings) -> None:
+    production.ADMIN_CONTENT_SECURITY_POLICY_DIRECTIVES = {
+        "script-src": ["'self'", "'unsafe-inline'"],
+        "require-trusted-types-for": None,
+    }
+
+    messages = checks.check_csp()
+
+    assert ids(messages) == {"bastion.W007"}
+    assert "of the admin" in messages[0].msg
+
+
+def test_the_admin_views_carry_the_admins_policy(admin_client: Any) -> None:
+    response = admin_client.get("/admin/auth/user/")
+
+    assert "'strict-dynamic'" not in response["Content-Security-Policy"]
+    assert "script-src 'self' 'nonce-" in response["Content-Security-Policy"]
+    assert "require-trusted-types-for" not in response["Content-Security-Policy"]
