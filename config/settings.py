@@ -8,7 +8,7 @@ https://docs.djangoproject.com/en/5.2/topics/settings/
 https://docs.djangoproject.com/en/5.2/ref/settings/
 """
 
-from csp.constants import NONCE, NONE, SELF
+from csp.constants import NONCE, NONE, SELF, STRICT_DYNAMIC
 
 from config import env as environment
 
@@ -46,8 +46,8 @@ READINESS_TIMEOUT_SECONDS = 1.5
 # https://docs.djangoproject.com/en/5.2/ref/settings/#installed-apps
 
 INSTALLED_APPS = [
-    # Django
-    "django.contrib.admin",
+    # Django (the admin under its own CSP: apps/core/admin_site.py)
+    "apps.core.admin_site.BastionAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -328,7 +328,9 @@ CSP_REPORTING = {"report-uri": [CSP_REPORT_URL], **({"report-to": "csp"} if USE_
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [NONE],
-        "script-src": [SELF, NONCE],
+        # Strict CSP: only scripts that carry this response's nonce run, with
+        # what they load themselves; no host list to find a gadget on.
+        "script-src": [NONCE, STRICT_DYNAMIC],
         "style-src": [SELF],
         "img-src": [SELF],
         "font-src": [SELF],
@@ -338,8 +340,20 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
         "base-uri": [NONE],
         "object-src": [NONE],
+        # Trusted Types: innerHTML, eval and the like refuse plain strings. A
+        # script that must write HTML creates the one policy allowed, "bastion".
+        "require-trusted-types-for": ["'script'"],
+        "trusted-types": ["bastion"],
         **CSP_REPORTING,
     },
+}
+# The Django admin loads scripts with plain <script src> tags and writes HTML
+# with innerHTML, so its views replace these directives (apps/core/admin_site.py):
+# scripts from this site or with the nonce, no Trusted Types.
+ADMIN_CONTENT_SECURITY_POLICY_DIRECTIVES = {
+    "script-src": [SELF, NONCE],
+    "require-trusted-types-for": None,
+    "trusted-types": None,
 }
 # A stricter policy can be trialled alongside the enforced one: violations of
 # this one are reported, never blocked.

@@ -8,13 +8,15 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
-from apps.core.checks import refuse_unsafe_configuration
-
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-# Refuse to serve with a configuration that must never reach users, such as
-# a missing or weak SECRET_KEY with DEBUG off. collectstatic and other build
-# steps never import this module, so they still run without secrets.
-refuse_unsafe_configuration()
-
 application = get_wsgi_application()
+
+# Refuse to serve with a configuration that must never reach users: every
+# error-level check of `check --deploy` (a missing or weak SECRET_KEY, DEBUG
+# under USE_SSL, ...) stops the server with exit status 3, which gunicorn
+# reads as a boot failure. collectstatic and other build steps never import
+# this module, so they still run without secrets.
+from apps.core.checks import refuse_unsafe_configuration  # noqa: E402
+
+refuse_unsafe_configuration()

@@ -80,7 +80,8 @@ def load_settings_module(**environ: str) -> dict[str, Any]:
 
 
 PRODUCTION_ENVIRON = {
-    "SECRET_KEY": "production-like-key-" + "x1y2z3" * 6,
+    # Made afresh for each run: a key written in a file is public (bastion.E021).
+    "SECRET_KEY": strong_key(),
     "ALLOWED_HOSTS": "bastion.example.com",
     "USE_SSL": "true",
     "HSTS_STAGE": "hour",

@@ -7,4 +7,5 @@ class CoreConfig(AppConfig):
     name = "apps.core"
 
     def ready(self) -> None:
-        from apps.core import checks, service_checks  # noqa: F401  (registers the system checks)
+        # Importing the modules registers their system checks.
+        from apps.core import checks, release_checks, service_checks  # noqa: F401

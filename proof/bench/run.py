@@ -139,7 +139,7 @@ def stacks(database_url: str, baseline_dir: Path, common: dict[str, str]) -> lis
         Stack(
             key="limit",
             label="bare WSGI",
-            app="benchmarks.limit:application",
+            app="proof.bench.limit:application",
             cwd=REPO,
             env=stack.base_env(**common),
             endpoints=(Endpoint("healthz", "/healthz", check=says_ok()),),

@@ -264,7 +264,8 @@ def test_the_home_page_over_https_carries_the_full_set_of_security_headers(
     policy = csp_directives(response.header("Content-Security-Policy") or "")
     nonce = re.search(r'<script [^>]*nonce="([^"]+)"', response.body.decode())
     assert nonce is not None, "the home page loads its script with the nonce"
-    assert policy["script-src"] == ["'self'", f"'nonce-{nonce.group(1)}'"]
+    assert policy["script-src"] == [f"'nonce-{nonce.group(1)}'", "'strict-dynamic'"]
+    assert policy["require-trusted-types-for"] == ["'script'"]
     assert policy["default-src"] == ["'none'"]
     assert policy["frame-ancestors"] == ["'none'"]
     assert response.header("Strict-Transport-Security") == "max-age=3600"

@@ -182,7 +182,7 @@ def test_a_wildcard_script_source_fires_w008(production: Settings, source: str) 
     assert ids(checks.check_csp()) == {"bastion.W008"}
 
 
-@pytest.mark.parametrize("directive", ["frame-ancestors", "object-src", "base-uri"])
+@pytest.mark.parametrize("directive", ["frame-ancestors", "base-uri", "form-action"])
 def test_a_csp_lacking_a_directive_default_src_does_not_cover_fires_w009(
     production: Settings, directive: str
 ) -> None:
@@ -192,6 +192,12 @@ def test_a_csp_lacking_a_directive_default_src_does_not_cover_fires_w009(
 
     assert ids(messages) == {"bastion.W009"}
     assert directive in messages[0].msg
+
+
+def test_object_src_falls_back_to_default_src_as_browsers_do(production: Settings) -> None:
+    _with_directive(production, "object-src", None)
+
+    assert checks.check_csp() == []
 
 
 def test_the_shipped_csp_is_quiet(production: Settings) -> None:

@@ -1,0 +1,120 @@
+"""
+CORS origin regexes, probed with the look-alike origins an attacker can register.
+
+django-cors-headers allows an Origin when `re.match(regex, origin)` succeeds:
+the match is anchored at the start only. For each regex the rules take the
+origins it is meant to allow (the regex with every unescaped `.` read as a
+literal dot, expanded by exrex) and try look-alikes of them against the real
+regex: a longer name after the origin (no end anchor), a letter where a dot
+was (an unescaped dot), a name glued in front (`attacker-example.com`), a
+sibling under a public suffix (`attacker.herokuapp.com`), plain http, and
+`null`. A look-alike counts when its registrable domain (the Public Suffix
+List's "site") is none of the intended ones.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterable
+from typing import Any
+from urllib.parse import urlsplit
+
+import exrex
+from publicsuffixlist import PublicSuffixList
+
+ATTACKER = "attacker"
+SAMPLES = 40
+_psl = PublicSuffixList()
+
+
+def pattern_text(regex: str | re.Pattern[str]) -> tuple[str, int]:
+    if isinstance(regex, re.Pattern):
+        return regex.pattern, regex.flags
+    return regex, 0
+
+
+def literal_dots(pattern: str) -> str:
+    """The pattern with each unescaped `.` outside a character class made a literal dot."""
+    out: list[str] = []
+    escaped = in_class = False
+    for char in pattern:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == "[":
+            in_class = True
+        elif char == "]":
+            in_class = False
+        elif char == "." and not in_class:
+            out.append("\\.")
+            continue
+        out.append(char)
+    return "".join(out)
+
+
+def intended_origins(pattern: str) -> list[str]:
+    """A few origins the pattern is meant to allow."""
+    try:
+        generated = exrex.generate(literal_dots(pattern), limit=2)
+        return [origin for origin in itertools.islice(generated, SAMPLES) if "://" in origin]
+    except Exception:
+        return []
+
+
+def site(origin: str) -> str | None:
+    """The registrable domain of an origin (`example.com` for https://a.example.com)."""
+    host = urlsplit(origin).hostname or ""
+    return _psl.privatesuffix(host)
+
+
+def look_alikes(origin: str) -> Iterable[str]:
+    parts = urlsplit(origin)
+    host = parts.hostname or ""
+    port = f":{parts.port}" if parts.port else ""
+    scheme = parts.scheme
+    yield f"{origin}.{ATTACKER}.example"
+    yield f"{origin}{ATTACKER}.example"
+    for index, char in enumerate(host):
+        if char == ".":
+            yield f"{scheme}://{host[:index]}x{host[index + 1 :]}{port}"
+    registrable = site(origin) or host
+    yield f"{scheme}://{ATTACKER}{registrable}{port}"
+    yield f"{scheme}://{ATTACKER}-{registrable}{port}"
+    suffix = _psl.publicsuffix(host) or ""
+    if suffix:
+        yield f"{scheme}://{ATTACKER}.{suffix}{port}"
+        yield f"{scheme}://{ATTACKER}-bastion.{suffix}{port}"
+
+
+def accepted_look_alikes(regex: str | re.Pattern[str]) -> list[str]:
+    """Origins of other sites that this CORS regex accepts."""
+    text, flags = pattern_text(regex)
+    compiled = re.compile(text, flags)
+    intended = intended_origins(text)
+    sites = {site(origin) for origin in intended} - {None}
+    found = ["null"] if compiled.match("null") else []
+    if not intended and compiled.match(f"https://{ATTACKER}.example"):
+        found.append(f"https://{ATTACKER}.example")
+    for origin in intended:
+        for probe in look_alikes(origin):
+            if compiled.match(probe) and site(probe) not in sites and probe not in found:
+                found.append(probe)
+    return found
+
+
+def accepts_plain_http(regex: str | re.Pattern[str]) -> list[str]:
+    """Plain-http origins this regex accepts (it is meant for https ones, or for both)."""
+    text, flags = pattern_text(regex)
+    compiled = re.compile(text, flags)
+    probes = [origin for origin in intended_origins(text) if origin.startswith("http://")]
+    probes += ["http://" + origin.split("://", 1)[1] for origin in intended_origins(text)]
+    return sorted({probe for probe in probes if compiled.match(probe)})
+
+
+def widened_urls(urls_regex: Any, admin_url: str) -> list[str]:
+    """Paths outside the API that CORS_URLS_REGEX opens to other origins."""
+    text, flags = pattern_text(urls_regex)
+    compiled = re.compile(text, flags)
+    return [path for path in ("/", f"/{admin_url}", "/csp-report/") if compiled.match(path)]

@@ -1,0 +1,105 @@
+"""Signing keys that pass Django's length rule but are patterned or written in a shipped file."""
+
+from __future__ import annotations
+
+import secrets
+import string
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pytest_django import Settings
+
+from apps.core import release_checks, secret_rules
+from tests.conftest import REPO, strong_key
+
+
+def ids(messages: list[Any]) -> set[str]:
+    return {str(message.id) for message in messages}
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "production-like-key-" + "x1y2z3" * 6,
+        "correct-horse-battery-staple-" * 3,
+        # Built, not written out: a literal key in this file would be public (E021) too.
+        string.ascii_lowercase + string.digits + string.ascii_uppercase,
+        strong_key()[:30] + "0123456789" + strong_key()[:20],
+    ],
+)
+def test_a_patterned_key_that_passes_djangos_rule_fires_e020(
+    production: Settings, key: str
+) -> None:
+    production.SECRET_KEY = key
+
+    assert ids(release_checks.check_signing_keys()) == {"bastion.E020"}
+
+
+def test_random_keys_of_both_usual_alphabets_are_never_called_patterned() -> None:
+    keys = [secrets.token_urlsafe(50) for _ in range(2000)]
+    keys += [secrets.token_hex(32) for _ in range(2000)]
+
+    assert not any(secret_rules.is_patterned(key) for key in keys)
+
+
+def test_a_key_committed_in_the_repository_fires_e021_naming_the_file(
+    production: Settings,
+) -> None:
+    committed = REPO / "pyproject.toml"
+    line = next(line for line in committed.read_text().splitlines() if "SECRET_KEY=" in line)
+    production.SECRET_KEY = line.split("SECRET_KEY=", 1)[1].rstrip('",')
+
+    messages = release_checks.check_signing_keys()
+
+    assert ids(messages) == {"bastion.E021"}
+    assert "pyproject.toml" in messages[0].msg
+    assert production.SECRET_KEY not in messages[0].msg
+
+
+def test_a_key_in_any_shipped_file_counts_but_dot_env_does_not(tmp_path: Path) -> None:
+    key = strong_key()
+    (tmp_path / "fixtures").mkdir()
+    (tmp_path / "fixtures" / "users.json").write_text(f'{{"key": "{key}"}}')
+    (tmp_path / ".env").write_text(f"SECRET_KEY={key}\n")
+    other = strong_key()
+    (tmp_path / ".env").write_text(f"SECRET_KEY={other}\n")
+
+    found = secret_rules.files_containing([key, other], tmp_path)
+
+    assert found == {key: tmp_path / "fixtures" / "users.json"}
+
+
+def test_a_fresh_key_from_the_environment_is_quiet(production: Settings) -> None:
+    assert release_checks.check_signing_keys() == []
+
+
+@pytest.mark.parametrize(
+    "fallback",
+    ["production-like-key-" + "x1y2z3" * 6, "too-short", "REPO-KEY"],
+)
+def test_a_guessable_or_committed_fallback_fires_e022(production: Settings, fallback: str) -> None:
+    if fallback == "REPO-KEY":
+        text = (REPO / "pyproject.toml").read_text()
+        fallback = text.split("SECRET_KEY=", 1)[1].split('"', 1)[0]
+    production.SECRET_KEY_FALLBACKS = [strong_key(), fallback]
+
+    messages = release_checks.check_signing_keys()
+
+    assert ids(messages) == {"bastion.E022"}
+    assert "#1" in messages[0].msg
+    assert fallback not in messages[0].msg
+
+
+def test_a_weak_key_is_left_to_e001_so_boot_prints_one_line(production: Settings) -> None:
+    production.SECRET_KEY = "a" * 60
+
+    assert release_checks.check_signing_keys() == []
+
+
+def test_keys_are_not_judged_while_developing(settings: Settings) -> None:
+    settings.DEBUG = True
+    settings.USE_SSL = False
+    settings.SECRET_KEY = "production-like-key-" + "x1y2z3" * 6
+
+    assert release_checks.check_signing_keys() == []
