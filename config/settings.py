@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "csp",
     # Bastion
     "apps.core",
+    "apps.accounts",
     "apps.demo",  # the showcase; `make remove-demo` deletes it
 ]
 
@@ -110,6 +111,13 @@ DATABASES = {
         ssl_require=env.DATABASE_SSL_REQUIRE,
     )
 }
+
+
+# Authentication
+# https://docs.djangoproject.com/en/5.2/topics/auth/customizing/#substituting-a-custom-user-model
+
+# The project's own model from the first migration: Django cannot swap it later.
+AUTH_USER_MODEL = "accounts.User"
 
 
 # Password validation
