@@ -13,10 +13,12 @@ from __future__ import annotations
 import json
 import os
 import sys
+from email.utils import getaddresses, parseaddr
 from pathlib import Path
 from typing import Annotated, Any, Literal, NoReturn
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+import dj_email_url  # type: ignore[import-untyped]  # ships no type information
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
@@ -64,10 +66,30 @@ EXPECTED: dict[str, str] = {
     "HSTS_PRELOAD": "true or false",
     "CSP_REPORT_ONLY_POLICY": "a CSP policy as a JSON object of directive to list of sources",
     "API_PAGE_SIZE": "a whole number from 1 to 100",
+    "EMAIL_URL": (
+        "submission://user:password@smtp.example.com:587 (STARTTLS), "
+        "smtps://user:password@smtp.example.com:465 (TLS) or console://"
+    ),
+    "DEFAULT_FROM_EMAIL": "an address like app@example.com or Name <app@example.com>",
+    "SERVER_EMAIL": "an address like errors@example.com or Name <errors@example.com>",
+    "ADMINS": "addresses like Ada <ada@example.com>, comma-separated or a JSON list",
 }
 
 # Values never echoed back in an error line.
-SECRET_VARIABLES = frozenset({"SECRET_KEY", "DATABASE_URL"})
+SECRET_VARIABLES = frozenset({"SECRET_KEY", "DATABASE_URL", "EMAIL_URL"})
+
+# dj-email-url's schemes, and two that name TLS the way mail providers' guides do:
+# smtp+tls is STARTTLS (port 587), smtps is TLS from the first byte (port 465, RFC 8314).
+EMAIL_SCHEMES = frozenset({*dj_email_url.SCHEMES, "smtp+tls"}) - {"submit"}
+SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+# Without it a mail server that accepts the connection and never answers holds the
+# request past the platform's 30 s router timeout. EMAIL_URL can say ?timeout=20.
+EMAIL_TIMEOUT = 10
+MAIL_BACKENDS_WITHOUT_URL = {
+    "console": "django.core.mail.backends.console.EmailBackend",
+    # Logs a warning for each message instead of failing the request that sends it.
+    "not-sent": "apps.core.mail.NotSentEmailBackend",
+}
 
 
 def _split_list(value: Any) -> Any:
@@ -122,10 +144,45 @@ class Env(BaseSettings):
     HSTS_PRELOAD: bool = False
     CSP_REPORT_ONLY_POLICY: Annotated[dict[str, list[str]] | None, NoDecode] = None
     API_PAGE_SIZE: int = Field(default=20, ge=1, le=100)
+    EMAIL_URL: SecretStr | None = Field(
+        default=None,
+        description=EXPECTED["EMAIL_URL"] + "; unset: console with DEBUG on, else mail is not sent",
+    )
+    DEFAULT_FROM_EMAIL: str = Field(
+        default="webmaster@localhost", description=EXPECTED["DEFAULT_FROM_EMAIL"]
+    )
+    SERVER_EMAIL: str = Field(default="root@localhost", description=EXPECTED["SERVER_EMAIL"])
+    ADMINS: StrList = Field(default=[], description=EXPECTED["ADMINS"])
 
     _split = field_validator(
-        "ALLOWED_HOSTS", "CSRF_TRUSTED_ORIGINS", "CORS_ALLOWED_ORIGINS", mode="before"
+        "ALLOWED_HOSTS", "CSRF_TRUSTED_ORIGINS", "CORS_ALLOWED_ORIGINS", "ADMINS", mode="before"
     )(_split_list)
+
+    @field_validator("EMAIL_URL", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: Any) -> Any:
+        """`NAME=` in .env or a config var left blank means the variable is not set."""
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("EMAIL_URL")
+    @classmethod
+    def _email_url(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            email_config(value.get_secret_value())
+        return value
+
+    @field_validator("DEFAULT_FROM_EMAIL", "SERVER_EMAIL")
+    @classmethod
+    def _address(cls, value: str) -> str:
+        _check_address(value)
+        return value
+
+    @field_validator("ADMINS")
+    @classmethod
+    def _admins(cls, value: list[str]) -> list[str]:
+        for address in value:
+            _check_address(address)
+        return value
 
     @field_validator("CSRF_TRUSTED_ORIGINS", "CORS_ALLOWED_ORIGINS")
     @classmethod
@@ -190,6 +247,75 @@ def database_config(url: str, *, conn_max_age: int, ssl_require: bool) -> dict[s
             "OPTIONS": options,
         }
     raise ValueError(f"unknown scheme {parts.scheme!r}")
+
+
+def email_config(url: str) -> dict[str, Any]:
+    """Turn EMAIL_URL into Django's EMAIL_* settings, with dj-email-url doing the parsing.
+
+    Errors never quote the URL: it holds the mail account's password.
+    """
+    parts = urlsplit(url)
+    if parts.scheme not in EMAIL_SCHEMES:
+        raise ValueError(f"unknown scheme {parts.scheme!r}")
+    try:
+        port = parts.port
+    except ValueError:
+        raise ValueError("the port is not a number") from None
+    if parts.scheme == "smtp+tls":
+        url = parts._replace(scheme="submission").geturl()
+    elif parts.scheme == "smtps":
+        # dj-email-url reads smtps as STARTTLS (and warns); ?ssl=true is its TLS switch.
+        query = "&".join(filter(None, [parts.query, "ssl=true"]))
+        netloc = parts.netloc if port else f"{parts.netloc}:465"
+        url = parts._replace(scheme="smtp", netloc=netloc, query=query).geturl()
+    try:
+        config: dict[str, Any] = dj_email_url.parse(url)
+    except ValueError:
+        raise ValueError("a query value is not understood (timeout: whole seconds)") from None
+    if config["EMAIL_BACKEND"] == SMTP_BACKEND and not config["EMAIL_HOST"]:
+        raise ValueError("an SMTP URL needs a host")
+    if config["EMAIL_TIMEOUT"] is None:
+        config["EMAIL_TIMEOUT"] = EMAIL_TIMEOUT
+    return config
+
+
+def mail_settings(url: str | None, *, debug: bool) -> dict[str, Any]:
+    """Django's EMAIL_* settings: from EMAIL_URL, else the console with DEBUG on, else none."""
+    if url is None:
+        config = email_config("console://")
+        config["EMAIL_BACKEND"] = MAIL_BACKENDS_WITHOUT_URL["console" if debug else "not-sent"]
+    else:
+        config = email_config(url)
+    return {
+        "EMAIL_BACKEND": config["EMAIL_BACKEND"],
+        "EMAIL_HOST": config["EMAIL_HOST"] or "localhost",
+        "EMAIL_PORT": config["EMAIL_PORT"] or 25,
+        "EMAIL_HOST_USER": config["EMAIL_HOST_USER"] or "",
+        "EMAIL_HOST_PASSWORD": config["EMAIL_HOST_PASSWORD"] or "",
+        "EMAIL_USE_TLS": config["EMAIL_USE_TLS"],
+        "EMAIL_USE_SSL": config["EMAIL_USE_SSL"],
+        "EMAIL_TIMEOUT": config["EMAIL_TIMEOUT"],
+        "EMAIL_FILE_PATH": config["EMAIL_FILE_PATH"],
+    }
+
+
+def admins(addresses: list[str]) -> list[tuple[str, str]]:
+    """ADMINS as Django 5.2 wants it: (name, address) pairs."""
+    return [(name, address) for name, address in getaddresses(addresses)]
+
+
+def _check_address(value: str) -> None:
+    from django.core.exceptions import ValidationError as DjangoValidationError
+    from django.core.validators import validate_email
+
+    _, address = parseaddr(value)
+    try:
+        validate_email(address)
+    except DjangoValidationError:
+        raise ValueError(f"{value!r} is not an email address") from None
+    # Line breaks in a header value would let it add headers of its own.
+    if any(char in value for char in "\r\n"):
+        raise ValueError("an address must be one line")
 
 
 def _describe(error: Any, source: dict[str, str]) -> str:

@@ -120,6 +120,28 @@ DATABASES = {
 AUTH_USER_MODEL = "accounts.User"
 
 
+# Email: EMAIL_URL names the server; without it mail goes to the console with
+# DEBUG on and is not sent otherwise (each message logs a warning).
+# https://docs.djangoproject.com/en/5.2/topics/email/
+
+mail = environment.mail_settings(
+    env.EMAIL_URL.get_secret_value() if env.EMAIL_URL else None, debug=DEBUG
+)
+EMAIL_BACKEND = mail["EMAIL_BACKEND"]
+EMAIL_HOST = mail["EMAIL_HOST"]
+EMAIL_PORT = mail["EMAIL_PORT"]
+EMAIL_HOST_USER = mail["EMAIL_HOST_USER"]
+EMAIL_HOST_PASSWORD = mail["EMAIL_HOST_PASSWORD"]
+EMAIL_USE_TLS = mail["EMAIL_USE_TLS"]
+EMAIL_USE_SSL = mail["EMAIL_USE_SSL"]
+EMAIL_TIMEOUT = mail["EMAIL_TIMEOUT"]
+EMAIL_FILE_PATH = mail["EMAIL_FILE_PATH"] or None  # the file:// backend's folder
+DEFAULT_FROM_EMAIL = env.DEFAULT_FROM_EMAIL
+SERVER_EMAIL = env.SERVER_EMAIL
+# Server errors (the django.request logger's ERROR records) are mailed to these.
+ADMINS = environment.admins(env.ADMINS)
+
+
 # Password validation
 # https://docs.djangoproject.com/en/5.2/ref/settings/#auth-password-validators
 
