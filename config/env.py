@@ -73,10 +73,14 @@ EXPECTED: dict[str, str] = {
     "DEFAULT_FROM_EMAIL": "an address like app@example.com or Name <app@example.com>",
     "SERVER_EMAIL": "an address like errors@example.com or Name <errors@example.com>",
     "ADMINS": "addresses like Ada <ada@example.com>, comma-separated or a JSON list",
+    "SENTRY_DSN": "the DSN from your Sentry project's settings, https://KEY@o1.ingest.sentry.io/2",
+    "SENTRY_ENVIRONMENT": "a short name like production or staging (letters, digits, . _ -)",
+    "SENTRY_TRACES_SAMPLE_RATE": "a number from 0 (no performance traces) to 1 (every request)",
+    "APP_RELEASE": "the deployed version, like a commit hash (letters, digits, . _ - + /)",
 }
 
 # Values never echoed back in an error line.
-SECRET_VARIABLES = frozenset({"SECRET_KEY", "DATABASE_URL", "EMAIL_URL"})
+SECRET_VARIABLES = frozenset({"SECRET_KEY", "DATABASE_URL", "EMAIL_URL", "SENTRY_DSN"})
 
 # dj-email-url's schemes, and two that name TLS the way mail providers' guides do:
 # smtp+tls is STARTTLS (port 587), smtps is TLS from the first byte (port 465, RFC 8314).
@@ -153,12 +157,30 @@ class Env(BaseSettings):
     )
     SERVER_EMAIL: str = Field(default="root@localhost", description=EXPECTED["SERVER_EMAIL"])
     ADMINS: StrList = Field(default=[], description=EXPECTED["ADMINS"])
+    SENTRY_DSN: SecretStr | None = Field(
+        default=None, description=EXPECTED["SENTRY_DSN"] + "; unset: no error tracking"
+    )
+    SENTRY_ENVIRONMENT: str = Field(
+        default="production",
+        pattern=r"^[A-Za-z0-9._-]{1,64}$",
+        description=EXPECTED["SENTRY_ENVIRONMENT"],
+    )
+    SENTRY_TRACES_SAMPLE_RATE: float = Field(
+        default=0.0, ge=0.0, le=1.0, description=EXPECTED["SENTRY_TRACES_SAMPLE_RATE"]
+    )
+    # Heroku's HEROKU_BUILD_COMMIT / HEROKU_SLUG_COMMIT / SOURCE_VERSION are read by
+    # sentry-sdk itself when this is unset; a Docker image bakes this one in at build.
+    APP_RELEASE: str | None = Field(
+        default=None,
+        pattern=r"^[A-Za-z0-9._+/-]{1,200}$",
+        description=EXPECTED["APP_RELEASE"] + "; unset: the platform's commit variable",
+    )
 
     _split = field_validator(
         "ALLOWED_HOSTS", "CSRF_TRUSTED_ORIGINS", "CORS_ALLOWED_ORIGINS", "ADMINS", mode="before"
     )(_split_list)
 
-    @field_validator("EMAIL_URL", mode="before")
+    @field_validator("EMAIL_URL", "SENTRY_DSN", "APP_RELEASE", mode="before")
     @classmethod
     def _empty_is_unset(cls, value: Any) -> Any:
         """`NAME=` in .env or a config var left blank means the variable is not set."""
@@ -169,6 +191,21 @@ class Env(BaseSettings):
     def _email_url(cls, value: SecretStr | None) -> SecretStr | None:
         if value is not None:
             email_config(value.get_secret_value())
+        return value
+
+    @field_validator("SENTRY_DSN")
+    @classmethod
+    def _sentry_dsn(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            parts = urlsplit(value.get_secret_value())
+            if parts.scheme not in {"http", "https"} or not parts.username or not parts.hostname:
+                raise ValueError("a DSN is https://KEY@HOST/PROJECT")
+            try:
+                parts.port  # noqa: B018  (raises on a port that is not a number)
+            except ValueError:
+                raise ValueError("the port is not a number") from None
+            if not parts.path.rsplit("/", 1)[-1].isdigit():
+                raise ValueError("the DSN must end in the project's number")
         return value
 
     @field_validator("DEFAULT_FROM_EMAIL", "SERVER_EMAIL")

@@ -8,8 +8,11 @@ https://docs.djangoproject.com/en/5.2/topics/settings/
 https://docs.djangoproject.com/en/5.2/ref/settings/
 """
 
+import sentry_sdk
 from csp.constants import NONCE, NONE, SELF
+from sentry_sdk.integrations.django import DjangoIntegration
 
+from apps.core.observability import tag_request_id
 from config import env as environment
 
 env = environment.load()
@@ -296,3 +299,42 @@ CONTENT_SECURITY_POLICY_REPORT_ONLY = (
 CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOWED_ORIGINS = env.CORS_ALLOWED_ORIGINS
 CORS_ALLOW_CREDENTIALS = env.CORS_ALLOW_CREDENTIALS
+
+
+# Error tracking (Sentry), on when SENTRY_DSN is set
+# https://docs.sentry.io/platforms/python/integrations/django/
+# https://docs.sentry.io/platforms/python/data-management/data-collected/
+
+if env.SENTRY_DSN:
+    sentry_sdk.init(
+        dsn=env.SENTRY_DSN.get_secret_value(),
+        integrations=[DjangoIntegration()],
+        # Unset, sentry-sdk takes the platform's commit (HEROKU_BUILD_COMMIT,
+        # HEROKU_SLUG_COMMIT, SOURCE_VERSION) or SENTRY_RELEASE.
+        release=env.APP_RELEASE,
+        environment=env.SENTRY_ENVIRONMENT,
+        traces_sample_rate=env.SENTRY_TRACES_SAMPLE_RATE,
+        # No personal data: what send_default_pii=False meant, stricter. data_collection
+        # replaces that flag (deprecated in sentry-sdk 2, gone in 3). Headers and query
+        # parameters named like auth, token, secret, key, csrf or session are filtered by
+        # the SDK; cookies, bodies and the user are not sent. Nor are local variables:
+        # their reprs hold form values and full URLs whatever their names.
+        data_collection={
+            "user_info": False,
+            "cookies": {"mode": "off"},
+            "http_headers": {
+                "request": {
+                    "mode": "denylist",
+                    "terms": ["cookie", "forwarded", "-ip", "remote-", "via", "-user"],
+                }
+            },
+            "http_bodies": [],
+            "url_query_params": {"mode": "denylist"},
+            "database_query_data": False,
+            "queues": False,
+            "gen_ai": {"inputs": False, "outputs": False},
+            "graphql": {"document": False, "variables": False},
+            "stack_frame_variables": False,
+        },
+        before_send=tag_request_id,
+    )
