@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     # Third party
     "corsheaders",
     "csp",
+    "django_guid",
     # Bastion
     "apps.core",
     "apps.accounts",
@@ -69,6 +70,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so every log line of the request carries its id (django-guid).
+    "django_guid.middleware.guid_middleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Before WhiteNoise, so static files carry these headers too.
@@ -185,23 +188,65 @@ STORAGES = {
 WHITENOISE_ALLOW_ALL_ORIGINS = False
 
 
-# Logging: one line per record on stdout, where Heroku and Docker collect it
+# Logging: one line per record on stdout, where Heroku and Docker collect it,
+# each with the id of the request it belongs to
 # https://docs.djangoproject.com/en/5.2/topics/logging/
+# https://django-guid.readthedocs.io/en/latest/settings.html
+
+# The platform's X-Request-ID (Heroku's router sets one) when it is a UUID, else a
+# new UUID: a header that is not one never reaches a log line. Echoed in the response.
+DJANGO_GUID = {
+    "GUID_HEADER_NAME": "X-Request-ID",
+    "VALIDATE_GUID": True,
+    "UUID_FORMAT": "string",
+    "RETURN_HEADER": True,
+    # CORS_EXPOSE_HEADERS decides what other origins may read.
+    "EXPOSE_HEADER": False,
+}
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        "request_id": {
+            "()": "django_guid.log_filters.CorrelationId",
+            "correlation_id_field": "request_id",
+        },
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
     "formatters": {
-        "plain": {"format": "level={levelname} logger={name} {message}", "style": "{"},
+        "plain": {
+            "format": "level={levelname} logger={name} request_id={request_id} {message}",
+            "style": "{",
+        },
     },
     "handlers": {
         "stdout": {
             "class": "logging.StreamHandler",
             "stream": "ext://sys.stdout",
             "formatter": "plain",
+            "filters": ["request_id"],
+        },
+        # Server errors mailed to ADMINS, as Django does by default.
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
         },
     },
     "root": {"handlers": ["stdout"], "level": env.LOG_LEVEL},
+    "loggers": {
+        # Django's own records through the same handler (its default console handler
+        # would print them a second time, without the request id, under DEBUG).
+        "django": {
+            "handlers": ["stdout", "mail_admins"],
+            "level": env.LOG_LEVEL,
+            "propagate": False,
+        },
+        # Its lines say whether the header was there and quote a rejected one: noise
+        # at best, and a way for any client to write to the log.
+        "django_guid": {"level": "ERROR"},
+    },
 }
 
 

@@ -22,6 +22,7 @@ from tests.sentry_receiver import PROJECT_ID, PUBLIC_KEY, Ingest, sentry_ingest
 
 SECRET_KEY = strong_key()
 PASSWORD = "a-long-user-passphrase-31"
+REQUEST_ID = "6b1d4f0e-8a2c-4e7b-b3d9-0c5e7f1a2b4d"
 
 
 @pytest.fixture
@@ -119,12 +120,15 @@ def test_a_server_error_arrives_without_cookies_session_csrf_token_or_secret_key
             "X-CSRFToken": csrf_token,
             "Authorization": "Bearer bearer-token-value",
             "X-Forwarded-For": "203.0.113.9",
+            "X-Request-ID": REQUEST_ID,
         },
     )
     [event] = received.wait_for_events(1)
 
     assert status == HTTPStatus.INTERNAL_SERVER_ERROR
     assert event["exception"]["values"][-1]["type"] == "RuntimeError"
+    # The same id as on the request's log lines, to find them from the report.
+    assert event["tags"]["request_id"] == REQUEST_ID
     request = event["request"]
     assert request["url"] == f"{live_server.url}/broken/"
     assert request["method"] == "POST"
