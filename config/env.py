@@ -60,6 +60,7 @@ EXPECTED: dict[str, str] = {
     "DATABASE_CONN_MAX_AGE": "a whole number of seconds, 0 or more",
     "DATABASE_SSL_REQUIRE": "true or false",
     "LOG_LEVEL": "one of DEBUG, INFO, WARNING, ERROR, CRITICAL",
+    "LOG_FORMAT": "plain (level=... logger=... request_id=... message) or json",
     "ADMIN_URL": "a URL path ending in a slash, like admin/ or staff-7f3a/",
     "HSTS_STAGE": "one of " + ", ".join(HSTS_STAGES),
     "HSTS_INCLUDE_SUBDOMAINS": "true or false",
@@ -142,6 +143,9 @@ class Env(BaseSettings):
     DATABASE_CONN_MAX_AGE: int = Field(default=600, ge=0)
     DATABASE_SSL_REQUIRE: bool = False
     LOG_LEVEL: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+    LOG_FORMAT: Literal["plain", "json"] = Field(
+        default="plain", description=EXPECTED["LOG_FORMAT"] + "; one line per record either way"
+    )
     ADMIN_URL: str = Field(default="admin/", pattern=r"^[A-Za-z0-9][A-Za-z0-9_\-/]*/$")
     HSTS_STAGE: Literal["off", "hour", "day", "week", "month", "year", "two-years"] = "hour"
     HSTS_INCLUDE_SUBDOMAINS: bool = False
@@ -242,6 +246,11 @@ class Env(BaseSettings):
     @classmethod
     def _upper(cls, value: Any) -> Any:
         return value.upper() if isinstance(value, str) else value
+
+    @field_validator("LOG_FORMAT", mode="before")
+    @classmethod
+    def _lower(cls, value: Any) -> Any:
+        return value.strip().lower() if isinstance(value, str) else value
 
     @field_validator("DATABASE_URL")
     @classmethod

@@ -214,17 +214,17 @@ LOGGING = {
         },
         "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
     },
+    # LOG_FORMAT: plain (level=... logger=... request_id=... message) or json, one
+    # line per record either way (apps/core/log.py).
     "formatters": {
-        "plain": {
-            "format": "level={levelname} logger={name} request_id={request_id} {message}",
-            "style": "{",
-        },
+        "plain": {"()": "apps.core.log.PlainFormatter"},
+        "json": {"()": "apps.core.log.json_formatter"},
     },
     "handlers": {
         "stdout": {
             "class": "logging.StreamHandler",
             "stream": "ext://sys.stdout",
-            "formatter": "plain",
+            "formatter": env.LOG_FORMAT,
             "filters": ["request_id"],
         },
         # Server errors mailed to ADMINS, as Django does by default.

@@ -1,16 +1,20 @@
-"""Every log line of a request carries its id: the platform's X-Request-ID or a new one."""
+"""Logging as config/settings.py sets it up: a request id on every line, plain or JSON."""
 
 from __future__ import annotations
 
 import io
+import json
 import logging
-import re
 import uuid
 from collections.abc import Iterator
 from http import HTTPStatus
 
 import pytest
 from django.test import Client
+from django.utils.module_loading import import_string
+
+from config.env import CONFIG_ERROR_EXIT_STATUS
+from tests.conftest import load_settings_module
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.apps.core.urls")]
 
@@ -97,4 +101,56 @@ def test_a_line_logged_outside_a_request_says_so(client: Client, log: io.StringI
 
     logging.getLogger("bastion.test").warning("between requests")
 
-    assert re.search(r"request_id=(None|-) between requests", log.getvalue())
+    assert "request_id=- between requests" in log.getvalue()
+
+
+def test_log_format_json_makes_one_object_per_line_with_the_request_id(
+    client: Client, log: io.StringIO
+) -> None:
+    [handler] = [h for h in logging.getLogger().handlers if h.get_name() == "stdout"]
+    previous = handler.formatter
+    handler.setFormatter(logging_config_formatter("json"))
+    try:
+        client.get("/no-such-page/", headers={"X-Request-ID": HEROKU_ID})
+    finally:
+        handler.setFormatter(previous)
+
+    [line] = [line for line in log.getvalue().splitlines() if "django.request" in line]
+    assert json.loads(line) == {
+        "level": "WARNING",
+        "logger": "django.request",
+        "message": "Not Found: /no-such-page/",
+        "request_id": HEROKU_ID,
+        "status_code": 404,
+    }
+
+
+def logging_config_formatter(name: str) -> logging.Formatter:
+    """The formatter config/settings.py configures for LOG_FORMAT=name."""
+    values = load_settings_module(LOG_FORMAT=name, DEBUG="true")
+    handler = values["LOGGING"]["handlers"]["stdout"]
+    spec = values["LOGGING"]["formatters"][handler["formatter"]]
+    factory = import_string(spec["()"])
+    formatter = factory()
+    assert isinstance(formatter, logging.Formatter)
+    return formatter
+
+
+def test_log_format_is_plain_by_default_and_read_in_any_case() -> None:
+    def formatter(**environ: str) -> str:
+        logging_setting = load_settings_module(DEBUG="true", **environ)["LOGGING"]
+        return str(logging_setting["handlers"]["stdout"]["formatter"])
+
+    assert formatter() == "plain"
+    assert formatter(LOG_FORMAT="JSON") == "json"
+
+
+def test_a_bad_log_format_stops_startup_with_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        load_settings_module(DEBUG="true", LOG_FORMAT="xml")
+
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert stopped.value.code == CONFIG_ERROR_EXIT_STATUS
+    assert len(lines) == 1
+    assert lines[0].startswith("Configuration error: LOG_FORMAT='xml' is invalid")
+    assert "plain (level=... logger=... request_id=... message) or json" in lines[0]
