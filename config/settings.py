@@ -236,12 +236,12 @@ LOGGING = {
     },
     "root": {"handlers": ["stdout"], "level": env.LOG_LEVEL},
     "loggers": {
-        # Django's own records through the same handler (its default console handler
-        # would print them a second time, without the request id, under DEBUG).
+        # Django's records reach stdout through the root logger; this replaces Django's
+        # default console handler, which would print them again, without the request
+        # id, under DEBUG.
         "django": {
-            "handlers": ["stdout", "mail_admins"],
+            "handlers": ["mail_admins"],
             "level": env.LOG_LEVEL,
-            "propagate": False,
         },
         # Its lines say whether the header was there and quote a rejected one: noise
         # at best, and a way for any client to write to the log.
@@ -358,7 +358,8 @@ if env.SENTRY_DSN:
         # HEROKU_SLUG_COMMIT, SOURCE_VERSION) or SENTRY_RELEASE.
         release=env.APP_RELEASE,
         environment=env.SENTRY_ENVIRONMENT,
-        traces_sample_rate=env.SENTRY_TRACES_SAMPLE_RATE,
+        # 0 leaves tracing off altogether rather than tracing nothing.
+        traces_sample_rate=env.SENTRY_TRACES_SAMPLE_RATE or None,
         # No personal data: what send_default_pii=False meant, stricter. data_collection
         # replaces that flag (deprecated in sentry-sdk 2, gone in 3). Headers and query
         # parameters named like auth, token, secret, key, csrf or session are filtered by

@@ -141,6 +141,25 @@ def test_a_server_error_arrives_without_cookies_session_csrf_token_or_secret_key
     for private in ("query-token-value", "bearer-token-value", "203.0.113.9", "private words"):
         assert private not in raw
     assert "ada@example.com" not in raw
+    # SENTRY_TRACES_SAMPLE_RATE defaults to 0: no performance traces.
+    assert not [h for e in received.envelopes for h, _ in e.items if h["type"] == "transaction"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_sample_rate_of_one_traces_every_request(
+    ingest: tuple[str, Ingest], live_server: LiveServer
+) -> None:
+    dsn, received = ingest
+    start_sentry(dsn, SENTRY_TRACES_SAMPLE_RATE="1")
+
+    connection = http.client.HTTPConnection(urllib.parse.urlsplit(live_server.url).netloc)
+    connection.request("GET", "/healthz")
+    assert connection.getresponse().status == HTTPStatus.OK
+    connection.close()
+    sentry_sdk.flush(timeout=5)
+
+    kinds = [header["type"] for envelope in received.envelopes for header, _ in envelope.items]
+    assert "transaction" in kinds
 
 
 @pytest.mark.parametrize(
