@@ -105,6 +105,7 @@ def test_a_server_error_arrives_without_cookies_session_csrf_token_or_secret_key
     dsn, received = ingest
     start_sentry(dsn)
     settings.SECRET_KEY = SECRET_KEY
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     user = get_user_model().objects.create_user("ada", "ada@example.com", PASSWORD)
     client = Client()
     client.force_login(user)
