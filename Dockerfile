@@ -89,6 +89,10 @@ COPY --from=build /app /app
 
 USER 10001:10001
 
+# The version Sentry files errors under: `--build-arg APP_RELEASE=$(git rev-parse HEAD)`.
+ARG APP_RELEASE=""
+ENV APP_RELEASE=${APP_RELEASE}
+
 # gunicorn.conf.py binds 0.0.0.0:$PORT (8000 when PORT is unset).
 EXPOSE 8000
 

@@ -49,13 +49,14 @@ accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 
-# One logfmt line per request: the platform's request id ties it to the
-# router's log line; X-Forwarded-For carries the client's address (Heroku's
-# router appends the address it saw, so the last entry is the trustworthy
-# one); peer is the proxy that connected.
+# One logfmt line per request: the request id the app answered with (the
+# platform's X-Request-ID, or one Django generated) ties it to the router's
+# line and to the app's own log lines; X-Forwarded-For carries the client's
+# address (Heroku's router appends the address it saw, so the last entry is
+# the trustworthy one); peer is the proxy that connected.
 access_log_format = (
     'method=%(m)s path="%(U)s" status=%(s)s bytes=%(B)s duration_ms=%(M)s '
-    'request_id=%({x-request-id}i)s client="%({x-forwarded-for}i)s" peer=%(h)s '
+    'request_id=%({x-request-id}o)s client="%({x-forwarded-for}i)s" peer=%(h)s '
     'user_agent="%(a)s"'
 )
 

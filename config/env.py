@@ -13,10 +13,12 @@ from __future__ import annotations
 import json
 import os
 import sys
+from email.utils import getaddresses, parseaddr
 from pathlib import Path
 from typing import Annotated, Any, Literal, NoReturn
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+import dj_email_url  # type: ignore[import-untyped]  # ships no type information
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
@@ -58,6 +60,7 @@ EXPECTED: dict[str, str] = {
     "DATABASE_CONN_MAX_AGE": "a whole number of seconds, 0 or more",
     "DATABASE_SSL_REQUIRE": "true or false",
     "LOG_LEVEL": "one of DEBUG, INFO, WARNING, ERROR, CRITICAL",
+    "LOG_FORMAT": "plain (level=... logger=... request_id=... message) or json",
     "ADMIN_URL": "a URL path ending in a slash, like admin/ or staff-7f3a/",
     "HSTS_STAGE": "one of " + ", ".join(HSTS_STAGES),
     "HSTS_INCLUDE_SUBDOMAINS": "true or false",
@@ -73,10 +76,36 @@ EXPECTED: dict[str, str] = {
     "AWS_SECRET_ACCESS_KEY": "the secret of the bucket's credentials",
     "AWS_QUERYSTRING_EXPIRE": "a whole number of seconds from 1 to 604800 (7 days)",
     "TASKS_BACKEND": "immediate or database",
+    "EMAIL_URL": (
+        "submission://user:password@smtp.example.com:587 (STARTTLS), "
+        "smtps://user:password@smtp.example.com:465 (TLS) or console://"
+    ),
+    "DEFAULT_FROM_EMAIL": "an address like app@example.com or Name <app@example.com>",
+    "SERVER_EMAIL": "an address like errors@example.com or Name <errors@example.com>",
+    "ADMINS": "addresses like Ada <ada@example.com>, comma-separated or a JSON list",
+    "SENTRY_DSN": "the DSN from your Sentry project's settings, https://KEY@o1.ingest.sentry.io/2",
+    "SENTRY_ENVIRONMENT": "a short name like production or staging (letters, digits, . _ -)",
+    "SENTRY_TRACES_SAMPLE_RATE": "a number from 0 (no performance traces) to 1 (every request)",
+    "APP_RELEASE": "the deployed version, like a commit hash (letters, digits, . _ - + /)",
 }
 
 # Values never echoed back in an error line.
-SECRET_VARIABLES = frozenset({"SECRET_KEY", "DATABASE_URL", "REDIS_URL", "AWS_SECRET_ACCESS_KEY"})
+SECRET_VARIABLES = frozenset(
+    {"SECRET_KEY", "DATABASE_URL", "REDIS_URL", "AWS_SECRET_ACCESS_KEY", "EMAIL_URL", "SENTRY_DSN"}
+)
+
+# dj-email-url's schemes, and two that name TLS the way mail providers' guides do:
+# smtp+tls is STARTTLS (port 587), smtps is TLS from the first byte (port 465, RFC 8314).
+EMAIL_SCHEMES = frozenset({*dj_email_url.SCHEMES, "smtp+tls"}) - {"submit"}
+SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+# Without it a mail server that accepts the connection and never answers holds the
+# request past the platform's 30 s router timeout. EMAIL_URL can say ?timeout=20.
+EMAIL_TIMEOUT = 10
+MAIL_BACKENDS_WITHOUT_URL = {
+    "console": "django.core.mail.backends.console.EmailBackend",
+    # Logs a warning for each message instead of failing the request that sends it.
+    "not-sent": "apps.core.mail.NotSentEmailBackend",
+}
 
 
 def _split_list(value: Any) -> Any:
@@ -125,6 +154,9 @@ class Env(BaseSettings):
     DATABASE_CONN_MAX_AGE: int = Field(default=600, ge=0)
     DATABASE_SSL_REQUIRE: bool = False
     LOG_LEVEL: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+    LOG_FORMAT: Literal["plain", "json"] = Field(
+        default="plain", description=EXPECTED["LOG_FORMAT"] + "; one line per record either way"
+    )
     ADMIN_URL: str = Field(default="admin/", pattern=r"^[A-Za-z0-9][A-Za-z0-9_\-/]*/$")
     HSTS_STAGE: Literal["off", "hour", "day", "week", "month", "year", "two-years"] = "hour"
     HSTS_INCLUDE_SUBDOMAINS: bool = False
@@ -145,10 +177,72 @@ class Env(BaseSettings):
     AWS_QUERYSTRING_EXPIRE: int = Field(default=3600, ge=1, le=604800)
     # Background tasks: run in the request (immediate) or by the worker process (database).
     TASKS_BACKEND: Literal["immediate", "database"] = "immediate"
+    EMAIL_URL: SecretStr | None = Field(
+        default=None,
+        description=EXPECTED["EMAIL_URL"] + "; unset: console with DEBUG on, else mail is not sent",
+    )
+    DEFAULT_FROM_EMAIL: str = Field(
+        default="webmaster@localhost", description=EXPECTED["DEFAULT_FROM_EMAIL"]
+    )
+    SERVER_EMAIL: str = Field(default="root@localhost", description=EXPECTED["SERVER_EMAIL"])
+    ADMINS: StrList = Field(default=[], description=EXPECTED["ADMINS"])
+    SENTRY_DSN: SecretStr | None = Field(
+        default=None, description=EXPECTED["SENTRY_DSN"] + "; unset: no error tracking"
+    )
+    SENTRY_ENVIRONMENT: str = Field(
+        default="production",
+        pattern=r"^[A-Za-z0-9._-]{1,64}$",
+        description=EXPECTED["SENTRY_ENVIRONMENT"],
+    )
+    SENTRY_TRACES_SAMPLE_RATE: float = Field(
+        default=0.0, ge=0.0, le=1.0, description=EXPECTED["SENTRY_TRACES_SAMPLE_RATE"]
+    )
+    # Heroku's HEROKU_BUILD_COMMIT / HEROKU_SLUG_COMMIT / SOURCE_VERSION are read by
+    # sentry-sdk itself when this is unset; a Docker image bakes this one in at build.
+    APP_RELEASE: str | None = Field(
+        default=None,
+        pattern=r"^[A-Za-z0-9._+/-]{1,200}$",
+        description=EXPECTED["APP_RELEASE"] + "; unset: the platform's commit variable",
+    )
 
     _split = field_validator(
-        "ALLOWED_HOSTS", "CSRF_TRUSTED_ORIGINS", "CORS_ALLOWED_ORIGINS", mode="before"
+        "ALLOWED_HOSTS", "CSRF_TRUSTED_ORIGINS", "CORS_ALLOWED_ORIGINS", "ADMINS", mode="before"
     )(_split_list)
+
+    @field_validator("EMAIL_URL")
+    @classmethod
+    def _email_url(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            email_config(value.get_secret_value())
+        return value
+
+    @field_validator("SENTRY_DSN")
+    @classmethod
+    def _sentry_dsn(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            parts = urlsplit(value.get_secret_value())
+            if parts.scheme not in {"http", "https"} or not parts.username or not parts.hostname:
+                raise ValueError("a DSN is https://KEY@HOST/PROJECT")
+            try:
+                parts.port  # noqa: B018  (raises on a port that is not a number)
+            except ValueError:
+                raise ValueError("the port is not a number") from None
+            if not parts.path.rsplit("/", 1)[-1].isdigit():
+                raise ValueError("the DSN must end in the project's number")
+        return value
+
+    @field_validator("DEFAULT_FROM_EMAIL", "SERVER_EMAIL")
+    @classmethod
+    def _address(cls, value: str) -> str:
+        _check_address(value)
+        return value
+
+    @field_validator("ADMINS")
+    @classmethod
+    def _admins(cls, value: list[str]) -> list[str]:
+        for address in value:
+            _check_address(address)
+        return value
 
     @field_validator("CSRF_TRUSTED_ORIGINS", "CORS_ALLOWED_ORIGINS")
     @classmethod
@@ -168,6 +262,9 @@ class Env(BaseSettings):
             raise ValueError("not valid JSON") from None
 
     @field_validator(
+        "EMAIL_URL",
+        "SENTRY_DSN",
+        "APP_RELEASE",
         "REDIS_URL",
         "AWS_STORAGE_BUCKET_NAME",
         "AWS_S3_ENDPOINT_URL",
@@ -178,7 +275,7 @@ class Env(BaseSettings):
     )
     @classmethod
     def _empty_is_unset(cls, value: Any) -> Any:
-        """An empty line in .env (`REDIS_URL=`) means the feature is off."""
+        """`NAME=` in .env or a config var left blank means the variable is not set."""
         return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("REDIS_URL")
@@ -209,6 +306,11 @@ class Env(BaseSettings):
     @classmethod
     def _upper(cls, value: Any) -> Any:
         return value.upper() if isinstance(value, str) else value
+
+    @field_validator("LOG_FORMAT", mode="before")
+    @classmethod
+    def _lower(cls, value: Any) -> Any:
+        return value.strip().lower() if isinstance(value, str) else value
 
     @field_validator("DATABASE_URL")
     @classmethod
@@ -251,6 +353,75 @@ def database_config(url: str, *, conn_max_age: int, ssl_require: bool) -> dict[s
             "OPTIONS": options,
         }
     raise ValueError(f"unknown scheme {parts.scheme!r}")
+
+
+def email_config(url: str) -> dict[str, Any]:
+    """Turn EMAIL_URL into Django's EMAIL_* settings, with dj-email-url doing the parsing.
+
+    Errors never quote the URL: it holds the mail account's password.
+    """
+    parts = urlsplit(url)
+    if parts.scheme not in EMAIL_SCHEMES:
+        raise ValueError(f"unknown scheme {parts.scheme!r}")
+    try:
+        port = parts.port
+    except ValueError:
+        raise ValueError("the port is not a number") from None
+    if parts.scheme == "smtp+tls":
+        url = parts._replace(scheme="submission").geturl()
+    elif parts.scheme == "smtps":
+        # dj-email-url reads smtps as STARTTLS (and warns); ?ssl=true is its TLS switch.
+        query = "&".join(filter(None, [parts.query, "ssl=true"]))
+        netloc = parts.netloc if port else f"{parts.netloc}:465"
+        url = parts._replace(scheme="smtp", netloc=netloc, query=query).geturl()
+    try:
+        config: dict[str, Any] = dj_email_url.parse(url)
+    except ValueError:
+        raise ValueError("a query value is not understood (timeout: whole seconds)") from None
+    if config["EMAIL_BACKEND"] == SMTP_BACKEND and not config["EMAIL_HOST"]:
+        raise ValueError("an SMTP URL needs a host")
+    if config["EMAIL_TIMEOUT"] is None:
+        config["EMAIL_TIMEOUT"] = EMAIL_TIMEOUT
+    return config
+
+
+def mail_settings(url: str | None, *, debug: bool) -> dict[str, Any]:
+    """Django's EMAIL_* settings: from EMAIL_URL, else the console with DEBUG on, else none."""
+    if url is None:
+        config = email_config("console://")
+        config["EMAIL_BACKEND"] = MAIL_BACKENDS_WITHOUT_URL["console" if debug else "not-sent"]
+    else:
+        config = email_config(url)
+    return {
+        "EMAIL_BACKEND": config["EMAIL_BACKEND"],
+        "EMAIL_HOST": config["EMAIL_HOST"] or "localhost",
+        "EMAIL_PORT": config["EMAIL_PORT"] or 25,
+        "EMAIL_HOST_USER": config["EMAIL_HOST_USER"] or "",
+        "EMAIL_HOST_PASSWORD": config["EMAIL_HOST_PASSWORD"] or "",
+        "EMAIL_USE_TLS": config["EMAIL_USE_TLS"],
+        "EMAIL_USE_SSL": config["EMAIL_USE_SSL"],
+        "EMAIL_TIMEOUT": config["EMAIL_TIMEOUT"],
+        "EMAIL_FILE_PATH": config["EMAIL_FILE_PATH"],
+    }
+
+
+def admins(addresses: list[str]) -> list[tuple[str, str]]:
+    """ADMINS as Django 5.2 wants it: (name, address) pairs."""
+    return [(name, address) for name, address in getaddresses(addresses)]
+
+
+def _check_address(value: str) -> None:
+    from django.core.exceptions import ValidationError as DjangoValidationError
+    from django.core.validators import validate_email
+
+    _, address = parseaddr(value)
+    try:
+        validate_email(address)
+    except DjangoValidationError:
+        raise ValueError(f"{value!r} is not an email address") from None
+    # Line breaks in a header value would let it add headers of its own.
+    if any(char in value for char in "\r\n"):
+        raise ValueError("an address must be one line")
 
 
 def _describe(error: Any, source: dict[str, str]) -> str:

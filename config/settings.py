@@ -8,8 +8,11 @@ https://docs.djangoproject.com/en/5.2/topics/settings/
 https://docs.djangoproject.com/en/5.2/ref/settings/
 """
 
+import sentry_sdk
 from csp.constants import NONCE, NONE, SELF, STRICT_DYNAMIC
+from sentry_sdk.integrations.django import DjangoIntegration
 
+from apps.core.observability import tag_request_id
 from config import env as environment
 
 env = environment.load()
@@ -59,12 +62,16 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    "django_guid",
     # Bastion
     "apps.core",
+    "apps.accounts",
     "apps.demo",  # the showcase [demo]: `make remove-demo` deletes this line
 ]
 
 MIDDLEWARE = [
+    # First, so every log line of the request carries its id (django-guid).
+    "django_guid.middleware.guid_middleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Before WhiteNoise, so static files carry these headers too.
@@ -110,6 +117,35 @@ DATABASES = {
         ssl_require=env.DATABASE_SSL_REQUIRE,
     )
 }
+
+
+# Authentication
+# https://docs.djangoproject.com/en/5.2/topics/auth/customizing/#substituting-a-custom-user-model
+
+# The project's own model from the first migration: Django cannot swap it later.
+AUTH_USER_MODEL = "accounts.User"
+
+
+# Email: EMAIL_URL names the server; without it mail goes to the console with
+# DEBUG on and is not sent otherwise (each message logs a warning).
+# https://docs.djangoproject.com/en/5.2/topics/email/
+
+mail = environment.mail_settings(
+    env.EMAIL_URL.get_secret_value() if env.EMAIL_URL else None, debug=DEBUG
+)
+EMAIL_BACKEND = mail["EMAIL_BACKEND"]
+EMAIL_HOST = mail["EMAIL_HOST"]
+EMAIL_PORT = mail["EMAIL_PORT"]
+EMAIL_HOST_USER = mail["EMAIL_HOST_USER"]
+EMAIL_HOST_PASSWORD = mail["EMAIL_HOST_PASSWORD"]
+EMAIL_USE_TLS = mail["EMAIL_USE_TLS"]
+EMAIL_USE_SSL = mail["EMAIL_USE_SSL"]
+EMAIL_TIMEOUT = mail["EMAIL_TIMEOUT"]
+EMAIL_FILE_PATH = mail["EMAIL_FILE_PATH"] or None  # the file:// backend's folder
+DEFAULT_FROM_EMAIL = env.DEFAULT_FROM_EMAIL
+SERVER_EMAIL = env.SERVER_EMAIL
+# Server errors (the django.request logger's ERROR records) are mailed to these.
+ADMINS = environment.admins(env.ADMINS)
 
 
 # Password validation
@@ -247,23 +283,65 @@ TASKS = {
 }
 
 
-# Logging: one line per record on stdout, where Heroku and Docker collect it
+# Logging: one line per record on stdout, where Heroku and Docker collect it,
+# each with the id of the request it belongs to
 # https://docs.djangoproject.com/en/5.2/topics/logging/
+# https://django-guid.readthedocs.io/en/latest/settings.html
+
+# The platform's X-Request-ID (Heroku's router sets one) when it is a UUID, else a
+# new UUID: a header that is not one never reaches a log line. Echoed in the response.
+DJANGO_GUID = {
+    "GUID_HEADER_NAME": "X-Request-ID",
+    "VALIDATE_GUID": True,
+    "UUID_FORMAT": "string",
+    "RETURN_HEADER": True,
+    # CORS_EXPOSE_HEADERS decides what other origins may read.
+    "EXPOSE_HEADER": False,
+}
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        "request_id": {
+            "()": "django_guid.log_filters.CorrelationId",
+            "correlation_id_field": "request_id",
+        },
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    # LOG_FORMAT: plain (level=... logger=... request_id=... message) or json, one
+    # line per record either way (apps/core/log.py).
     "formatters": {
-        "plain": {"format": "level={levelname} logger={name} {message}", "style": "{"},
+        "plain": {"()": "apps.core.log.PlainFormatter"},
+        "json": {"()": "apps.core.log.json_formatter"},
     },
     "handlers": {
         "stdout": {
             "class": "logging.StreamHandler",
             "stream": "ext://sys.stdout",
-            "formatter": "plain",
+            "formatter": env.LOG_FORMAT,
+            "filters": ["request_id"],
+        },
+        # Server errors mailed to ADMINS, as Django does by default.
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
         },
     },
     "root": {"handlers": ["stdout"], "level": env.LOG_LEVEL},
+    "loggers": {
+        # Django's records reach stdout through the root logger; this replaces Django's
+        # default console handler, which would print them again, without the request
+        # id, under DEBUG.
+        "django": {
+            "handlers": ["mail_admins"],
+            "level": env.LOG_LEVEL,
+        },
+        # Its lines say whether the header was there and quote a rejected one: noise
+        # at best, and a way for any client to write to the log.
+        "django_guid": {"level": "ERROR"},
+    },
 }
 
 
@@ -375,3 +453,43 @@ CONTENT_SECURITY_POLICY_REPORT_ONLY = (
 CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOWED_ORIGINS = env.CORS_ALLOWED_ORIGINS
 CORS_ALLOW_CREDENTIALS = env.CORS_ALLOW_CREDENTIALS
+
+
+# Error tracking (Sentry), on when SENTRY_DSN is set
+# https://docs.sentry.io/platforms/python/integrations/django/
+# https://docs.sentry.io/platforms/python/data-management/data-collected/
+
+if env.SENTRY_DSN:
+    sentry_sdk.init(
+        dsn=env.SENTRY_DSN.get_secret_value(),
+        integrations=[DjangoIntegration()],
+        # Unset, sentry-sdk takes the platform's commit (HEROKU_BUILD_COMMIT,
+        # HEROKU_SLUG_COMMIT, SOURCE_VERSION) or SENTRY_RELEASE.
+        release=env.APP_RELEASE,
+        environment=env.SENTRY_ENVIRONMENT,
+        # 0 leaves tracing off altogether rather than tracing nothing.
+        traces_sample_rate=env.SENTRY_TRACES_SAMPLE_RATE or None,
+        # No personal data: what send_default_pii=False meant, stricter. data_collection
+        # replaces that flag (deprecated in sentry-sdk 2, gone in 3). Headers and query
+        # parameters named like auth, token, secret, key, csrf or session are filtered by
+        # the SDK; cookies, bodies and the user are not sent. Nor are local variables:
+        # their reprs hold form values and full URLs whatever their names.
+        data_collection={
+            "user_info": False,
+            "cookies": {"mode": "off"},
+            "http_headers": {
+                "request": {
+                    "mode": "denylist",
+                    "terms": ["cookie", "forwarded", "-ip", "remote-", "via", "-user"],
+                }
+            },
+            "http_bodies": [],
+            "url_query_params": {"mode": "denylist"},
+            "database_query_data": False,
+            "queues": False,
+            "gen_ai": {"inputs": False, "outputs": False},
+            "graphql": {"document": False, "variables": False},
+            "stack_frame_variables": False,
+        },
+        before_send=tag_request_id,
+    )

@@ -10,6 +10,8 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
 urlpatterns: list[URLPattern | URLResolver] = [
+    # Before the admin's own URLs, whose catch-all would answer them with a 404.
+    path(settings.ADMIN_URL, include("apps.accounts.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
     # The demo [demo] comes before core, so its home page is the one served at /.
     path("", include("apps.demo.urls")),  # [demo]

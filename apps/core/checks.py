@@ -209,3 +209,27 @@ def check_csp(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> list[C
         *csp_rules.excluded_prefixes(enforced),
         *csp_rules.decorated_views(),
     ]
+
+
+LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1"}
+SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+
+
+@register(Tags.security, deploy=True)
+def check_mail(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> list[CheckMessage]:
+    remote = settings.EMAIL_HOST not in LOOPBACK_HOSTS
+    encrypted = settings.EMAIL_USE_TLS or settings.EMAIL_USE_SSL
+    if settings.EMAIL_BACKEND == SMTP_BACKEND and remote and not encrypted:
+        # The host only: EMAIL_URL also holds the account's password.
+        return [
+            Warning(
+                f"Mail to {settings.EMAIL_HOST} is sent without TLS: the SMTP password and "
+                "every password-reset link cross the network in the clear.",
+                hint=(
+                    "Use submission://user:password@host:587 (STARTTLS) or "
+                    "smtps://user:password@host:465 in EMAIL_URL."
+                ),
+                id="bastion.W120",
+            )
+        ]
+    return []

@@ -11,7 +11,7 @@ from __future__ import annotations
 from http import HTTPStatus
 
 import pytest
-from django.contrib.auth.models import User
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 from pytest_django import Settings
 from pytest_django.live_server_helper import LiveServer
@@ -120,18 +120,18 @@ def test_the_admin_works_under_its_own_policy_without_a_violation(
     superuser: Login,
 ) -> None:
     for number in range(2):
-        User.objects.create_user(username=f"member{number}", password="x" * 20)
-    member = User.objects.get(username="member1")
+        get_user_model().objects.create_user(username=f"member{number}", password="x" * 20)
+    member = get_user_model().objects.get(username="member1")
     page = tab.page
 
     login = page.goto(live_server.url + reverse("admin:login"))
     tab.settle()
     log_in(tab, live_server, superuser)
-    changelist = page.goto(live_server.url + reverse("admin:auth_user_changelist"))
+    changelist = page.goto(live_server.url + reverse("admin:accounts_user_changelist"))
     tab.settle()
     page.locator("#result_list tbody input.action-select").first.check()
     counted = page.locator(".action-counter").inner_text()
-    change = page.goto(live_server.url + reverse("admin:auth_user_change", args=[member.pk]))
+    change = page.goto(live_server.url + reverse("admin:accounts_user_change", args=[member.pk]))
     tab.settle()
 
     for response in (login, changelist, change):

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import User
+from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 from pytest_django import Settings
@@ -66,7 +66,9 @@ def severities(findings: list[dict[str, Any]]) -> set[str]:
 
 def project_pages(client: Client) -> dict[str, str]:
     """The CSP header of each of the project's own pages, the admin's included."""
-    admin = User.objects.create_superuser("judge", "judge@example.com", "a long passphrase 42")
+    admin = get_user_model().objects.create_superuser(
+        "judge", "judge@example.com", "a long passphrase 42"
+    )
     pages = {
         "healthz": "/healthz",
         "404 page": "/no-such-page/",
@@ -80,9 +82,9 @@ def project_pages(client: Client) -> dict[str, str]:
     client.force_login(admin)
     for name, path in {
         "admin index": reverse("admin:index"),
-        "admin change list": reverse("admin:auth_user_changelist"),
-        "admin change form": reverse("admin:auth_user_change", args=[admin.pk]),
-        "admin add form": reverse("admin:auth_user_add"),
+        "admin change list": reverse("admin:accounts_user_changelist"),
+        "admin change form": reverse("admin:accounts_user_change", args=[admin.pk]),
+        "admin add form": reverse("admin:accounts_user_add"),
     }.items():
         response = client.get(path, headers=HTTPS)
         assert response.status_code == 200, name

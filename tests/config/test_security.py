@@ -6,7 +6,7 @@ import re
 from http import HTTPStatus
 
 import pytest
-from django.contrib.auth.models import User
+from django.contrib.auth import get_user_model
 from django.test import Client
 from pytest_django import Settings
 
@@ -54,7 +54,7 @@ def test_a_client_cannot_fake_https_without_the_proxy_header(production: Setting
 
 
 def test_the_admin_session_cookie_is_host_prefixed_and_secure(production: Settings) -> None:
-    User.objects.create_superuser("admin", "admin@example.com", "a-long-passphrase-9")
+    get_user_model().objects.create_superuser("admin", "admin@example.com", "a-long-passphrase-9")
     client = Client(headers=HTTPS)
     login_page = client.get("/admin/login/")
     response = client.post(

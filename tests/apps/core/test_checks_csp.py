@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from csp.decorators import csp_exempt, csp_replace
 from django.http import HttpRequest, HttpResponse
-from django.urls import path
+from django.urls import path, reverse
 from pytest_django import Settings
 
 from apps.core import checks, csp_rules
@@ -220,7 +220,7 @@ def test_the_admins_replacement_policy_is_judged_too(production: Settings) -> No
 
 
 def test_the_admin_views_carry_the_admins_policy(admin_client: Any) -> None:
-    response = admin_client.get("/admin/auth/user/")
+    response = admin_client.get(reverse("admin:accounts_user_changelist"))
 
     assert "'strict-dynamic'" not in response["Content-Security-Policy"]
     assert "script-src 'self' 'nonce-" in response["Content-Security-Policy"]

@@ -1,0 +1,57 @@
+"""The log formats LOG_FORMAT names: one line per record, whatever the record holds.
+
+A message, an argument or a traceback can carry line breaks or terminal escapes
+(a user's input, a header, an exception's text). Written raw, they would split
+a record over several lines, and a forged line would look like a real one.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from pythonjsonlogger.core import RESERVED_ATTRS
+from pythonjsonlogger.json import JsonFormatter
+
+# The characters that end a line for str.splitlines() and log viewers, the other C0
+# and C1 controls (terminal escapes among them), DEL, and the Unicode separators.
+_CONTROL = [*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0), 0x2028, 0x2029]
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+ESCAPES = {
+    code: _NAMED.get(chr(code), f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+    for code in _CONTROL
+}
+# Backslashes are doubled first, so an escape written by a client reads as text.
+ESCAPES[ord("\\")] = "\\\\"
+
+PLAIN_FORMAT = "level={levelname} logger={name} request_id={request_id} {message}"
+JSON_FIELDS = ["levelname", "name", "message", "request_id"]
+# Django attaches the request object to django.request records; its repr adds nothing
+# the message and the request id do not say, and it quotes the query string.
+JSON_RESERVED = [*RESERVED_ATTRS, "request"]
+
+
+class PlainFormatter(logging.Formatter):
+    """`level=... logger=... request_id=... message`, on one line, tracebacks included."""
+
+    def __init__(self) -> None:
+        super().__init__(PLAIN_FORMAT, style="{")
+
+    def format(self, record: logging.LogRecord) -> str:
+        request_id = getattr(record, "request_id", None)
+        record.request_id = request_id or "-"
+        try:
+            return super().format(record).translate(ESCAPES)
+        finally:
+            record.request_id = request_id
+
+
+def json_formatter() -> JsonFormatter:
+    """One JSON object per line: level, logger, message, request_id, and any extra fields.
+
+    json.dumps escapes every control character and, with ensure_ascii, U+2028/9.
+    """
+    return JsonFormatter(
+        JSON_FIELDS,
+        rename_fields={"levelname": "level", "name": "logger"},
+        reserved_attrs=JSON_RESERVED,
+    )
