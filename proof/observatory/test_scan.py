@@ -52,6 +52,7 @@ import psycopg
 import pytest
 
 from config.env import HSTS_STAGES
+from proof import harness
 from proof.harness import SITE_SETTINGS, free_port, fresh_database, unavailable
 from proof.observatory.router import RouterServer, serving
 from tests.conftest import REPO, strong_key
@@ -248,6 +249,8 @@ def production_env(stage: str, database_url: str) -> dict[str, str]:
 
 @pytest.fixture(scope="session")
 def migrated_database(database_url: str) -> str:
+    """What a build and a release leave: collected static files, a migrated database."""
+    harness.collectstatic()
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput"],
         cwd=REPO,
