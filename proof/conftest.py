@@ -1,5 +1,20 @@
-"""The product's fixtures, shared with the proof (proof imports the product, never the reverse)."""
+"""The product's fixtures, shared with the proof (proof imports the product, never the reverse).
 
+Every proof runs with the proof-only site installed, as proof.site.settings installs it:
+pytest-django has already set Django up with the project's settings by the time this
+module is imported, so the two settings that differ are switched here, for the whole run.
+"""
+
+import pytest
+from django.test.utils import override_settings
+
+from proof.site import settings as site_settings
 from tests.conftest import clean_env, collected_static, production
 
 __all__ = ["clean_env", "collected_static", "production"]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    override_settings(
+        INSTALLED_APPS=site_settings.INSTALLED_APPS, ROOT_URLCONF=site_settings.ROOT_URLCONF
+    ).enable()

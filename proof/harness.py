@@ -45,6 +45,10 @@ HTTPS_HEADERS = {"Host": HOST, "X-Forwarded-Proto": "https"}
 # The PostgreSQL server's maintenance database, where databases are created and dropped.
 POSTGRES_URL = os.environ.get("POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 
+# The project's settings with the proof-only site added (proof/site): the proof's servers
+# serve the project's own URLs and the pages the proofs need, never the demo's.
+SITE_SETTINGS = "proof.site.settings"
+
 # Only what a process needs to run is inherited; the rest of the caller's environment
 # (a DATABASE_URL, a DJANGO_SETTINGS_MODULE set by pytest) must not leak into a server.
 INHERITED = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR")
@@ -81,8 +85,12 @@ def base_env(**values: str) -> dict[str, str]:
 
 
 def production_env(database_url: str, **values: str) -> dict[str, str]:
-    """What a production dyno is given: a strong key, DEBUG off, HTTPS behind a proxy."""
+    """What a production dyno is given: a strong key, DEBUG off, HTTPS behind a proxy.
+
+    With the proof site's settings unless `values` names another DJANGO_SETTINGS_MODULE.
+    """
     production = {
+        "DJANGO_SETTINGS_MODULE": SITE_SETTINGS,
         # A .env in the working tree must not change what is measured or tested.
         "ENV_FILE": "",
         "SECRET_KEY": secrets.token_urlsafe(50),
@@ -159,14 +167,15 @@ def run_checked(command: Sequence[str], env: Mapping[str, str], *, timeout: floa
 
 
 def release(database_url: str) -> float:
-    """Run the release step (deploy checks, then migrations); return how long it took."""
+    """Run the release step (deploy checks, then migrations, the proof site's too); return
+    how long it took."""
     env = production_env(database_url, PYTHON=sys.executable)
     return run_checked([str(REPO / "heroku-release.sh")], env, timeout=300)
 
 
 def collectstatic() -> float:
     """Collect static files as the build does (no secrets, no database); return the duration."""
-    env = base_env(ENV_FILE="", DEBUG="false")
+    env = base_env(ENV_FILE="", DEBUG="false", DJANGO_SETTINGS_MODULE=SITE_SETTINGS)
     command = [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"]
     return run_checked(command, env, timeout=300)
 

@@ -109,12 +109,11 @@ def stacks(database_url: str, baseline_dir: Path, common: dict[str, str]) -> lis
             label="Bastion",
             app="config.wsgi",
             cwd=REPO,
-            env=stack.production_env(
-                database_url, DJANGO_SETTINGS_MODULE="config.settings", **common
-            ),
+            # The project's settings plus the proof site, whose JSON API reads the database.
+            env=stack.production_env(database_url, **common),
             endpoints=(
                 Endpoint("home", "/", check=page),
-                Endpoint("api", "/api/messages/", check=page),
+                Endpoint("api", "/api/proof/notes/", check=page),
                 Endpoint("healthz", "/healthz", check=says_ok(page)),
                 Endpoint("admin_login", "/admin/login/", check=page),
                 Endpoint(
@@ -147,13 +146,13 @@ def stacks(database_url: str, baseline_dir: Path, common: dict[str, str]) -> lis
     ]
 
 
-def seed(database: Database, messages: int = 50) -> None:
-    """Enough guestbook entries that the API answers with a full page."""
+def seed(database: Database, notes: int = 50) -> None:
+    """Enough notes that the proof site's API answers with a full list."""
     database.query(
-        "INSERT INTO demo_message (name, body, created_at) "
-        "SELECT 'Visitor ' || n, 'Message number ' || n, now() - n * interval '1 minute' "
+        "INSERT INTO proof_site_note (text, created_at) "
+        "SELECT 'Note number ' || n, now() - n * interval '1 minute' "
         "FROM generate_series(1, %s) AS n",
-        [messages],
+        [notes],
     )
 
 

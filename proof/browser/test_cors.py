@@ -9,8 +9,8 @@ import pytest
 from pytest_django import Settings
 from pytest_django.live_server_helper import LiveServer
 
-from apps.demo import services
 from proof.browser.helpers import Tab
+from proof.site.models import Note
 
 pytestmark = pytest.mark.browser
 
@@ -28,6 +28,8 @@ async function read(url, credentials) {
 </script>"""
 
 
+# The proof site's JSON API, under /api/ where the project's CORS settings apply.
+API = "/api/proof/notes/"
 NO_ALLOW_ORIGIN = ["No 'Access-Control-Allow-Origin' header is present on the requested resource."]
 
 
@@ -41,7 +43,7 @@ def reader(
     live_server: LiveServer, other_origin: Callable[..., str], tab: Tab, settings: Settings
 ) -> Tab:
     """A tab on a second loopback origin, which the app lists in CORS_ALLOWED_ORIGINS."""
-    services.message_create(name="Ada", body="Readable across origins")
+    Note.objects.create(text="Readable across origins")
     url = other_origin(READER)
     settings.CORS_ALLOWED_ORIGINS = [url.rstrip("/")]
     tab.page.goto(url)
@@ -49,7 +51,7 @@ def reader(
 
 
 def test_api_is_readable_from_an_allowed_origin(live_server: LiveServer, reader: Tab) -> None:
-    result = _read(reader, live_server.url + "/api/messages/")
+    result = _read(reader, live_server.url + API)
 
     assert result["read"] is True
     assert "Readable across origins" in result["body"]
@@ -64,7 +66,7 @@ def test_api_is_unreadable_from_an_origin_not_listed(
     stranger = open_tab()
     stranger.page.goto(other_origin(READER))
 
-    api = live_server.url + "/api/messages/"
+    api = live_server.url + API
     assert _read(stranger, api) == {"read": False, "error": "TypeError"}
     stranger.settle()
     assert _blocked_because(stranger, api) == NO_ALLOW_ORIGIN
@@ -77,7 +79,7 @@ def test_credentialed_api_read_needs_cors_allow_credentials(
 ) -> None:
     settings.CORS_ALLOW_CREDENTIALS = allowed
 
-    api = live_server.url + "/api/messages/"
+    api = live_server.url + API
 
     result = _read(reader, api, credentials="include")
     reader.settle()
@@ -86,7 +88,7 @@ def test_credentialed_api_read_needs_cors_allow_credentials(
     assert bool(_blocked_because(reader, api)) is not allowed
 
 
-@pytest.mark.parametrize("path", ["/", "/guestbook/", "/healthz"])
+@pytest.mark.parametrize("path", ["/", "/proof/form/", "/healthz", "/admin/login/"])
 def test_pages_outside_the_api_never_get_cors_headers(
     live_server: LiveServer, reader: Tab, path: str
 ) -> None:

@@ -13,7 +13,7 @@ import logging
 from typing import Any
 
 import pytest
-from pytest_django import Settings
+from django.urls import reverse
 from pytest_django.live_server_helper import LiveServer
 
 from proof.browser.helpers import Tab, wait_for
@@ -22,9 +22,8 @@ pytestmark = pytest.mark.browser
 
 
 def test_script_without_the_nonce_is_blocked_and_reported(
-    https_server: LiveServer, tab: Tab, settings: Settings, caplog: pytest.LogCaptureFixture
+    https_server: LiveServer, tab: Tab, caplog: pytest.LogCaptureFixture
 ) -> None:
-    settings.ROOT_URLCONF = "proof.browser.urls"
     # Reporting API uploads leave from the browser's network service, outside
     # any page, so Playwright's request events never show them: the browser's
     # own report status and the app's log line show the delivery instead.
@@ -34,7 +33,7 @@ def test_script_without_the_nonce_is_blocked_and_reported(
         "Network.reportingApiReportUpdated", lambda event: browser_reports.append(event["report"])
     )
     cdp.send("Network.enableReportingApi", {"enable": True})
-    probe = https_server.url + "/csp-probe/"
+    probe = https_server.url + reverse("proof-csp-probe")
 
     tab.page.goto(probe)
     tab.settle()

@@ -30,20 +30,19 @@ def _cookies(tab: Tab) -> dict[str, dict[str, Any]]:
     }
 
 
-def test_guestbook_and_admin_work_with_host_prefixed_secure_cookies(
+def test_a_form_and_the_admin_work_with_host_prefixed_secure_cookies(
     https_server: LiveServer, tab: Tab, superuser: Login
 ) -> None:
     page = tab.page
 
-    response = page.goto(https_server.url + "/guestbook/")
+    response = page.goto(https_server.url + reverse("proof-form"))
     assert response is not None
     assert response.headers["strict-transport-security"].startswith("max-age=")
     assert _cookies(tab) == {"__Host-csrftoken": HOST_COOKIE}
-    page.get_by_label("Name").fill("Grace")
-    page.get_by_label("Message").fill("Signed over HTTPS")
+    page.get_by_label("Text").fill("Saved over HTTPS")
     with page.expect_navigation():
-        page.get_by_role("button", name="Sign").click()
-    assert page.locator(".entry-body").first.inner_text() == "Signed over HTTPS"
+        page.get_by_role("button", name="Save").click()
+    assert page.locator(".note").first.inner_text() == "Saved over HTTPS"
 
     log_in(tab, https_server, superuser)
     assert page.url == https_server.url + reverse("admin:index")

@@ -341,6 +341,7 @@ def request(
     host: str = APP_HOST,
     proto: str = "https",
     headers: dict[str, str] | None = None,
+    body: bytes | None = None,
 ) -> harness.Response:
     """One request as Heroku's router forwards it: Host kept, X-Forwarded-Proto set."""
     return harness.fetch(
@@ -348,6 +349,7 @@ def request(
         path,
         method=method,
         headers={"Host": host, "X-Forwarded-Proto": proto, **(headers or {})},
+        body=body,
     )
 
 

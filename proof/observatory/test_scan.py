@@ -11,8 +11,9 @@ the production environment on PostgreSQL, behind router.py, which terminates
 TLS with a certificate from a throwaway CA and sets X-Forwarded-Proto as
 Heroku's router does. The scanner only ever talks to ports 443 and 80 of a
 host name, so it runs in a network namespace of its own where those ports
-are free (isolated_scan.py). Its CLI grades the home page and the admin
-login page with its own analyzers and grader, and the tests read its JSON.
+are free (isolated_scan.py). Its CLI grades the project's home page, the admin
+login page and the proof site's form page (proof/site, served with the proof
+site's settings) with its own analyzers and grader, and the tests read its JSON.
 
 The highest score without preload, from the grader's tables
 (src/grader/charts.js, SCORE_TABLE): every scan starts at 100 and each of the
@@ -24,9 +25,10 @@ redirection, x-content-type-options and strict-transport-security, whose +5
 (hsts-preloaded) needs the host on the browsers' preload list:
 100 + 10 + 5 + 5 + 5 + 5 + 10 = 140. Two of those bonuses grade content, not
 headers: the cookie bonus needs a cookie and the SRI bonus an integrity=
-attribute on every <script>. Both pages carry a form (so the __Host- CSRF
-cookie) and load their scripts through {% script %}, which adds integrity=,
-so both can reach 140.
+attribute on every <script>. The admin login and the proof form page carry a
+form (so the __Host- CSRF cookie) and load their scripts through {% script %},
+which adds integrity=, so both reach 140. The home page is the user's to
+change: a page with no cookie or no script gets no bonus for it, and no penalty.
 """
 
 from __future__ import annotations
@@ -50,7 +52,8 @@ import psycopg
 import pytest
 
 from config.env import HSTS_STAGES
-from proof.harness import free_port, fresh_database, unavailable
+from proof import harness
+from proof.harness import SITE_SETTINGS, free_port, fresh_database, unavailable
 from proof.observatory.router import RouterServer, serving
 from tests.conftest import REPO, strong_key
 
@@ -61,7 +64,10 @@ SCANNER_VERSION = "1.4.8"
 SCANNER = HERE / "node_modules" / "@mdn" / "mdn-http-observatory"
 # .test is reserved (RFC 6761): it is never a real host and on no preload list.
 HOSTNAME = "bastion.test"
-PAGES = ("/", "/admin/login/")
+HOME = "/"
+# The pages that set the __Host- CSRF cookie and load a script with integrity=.
+FULL_MARKS = ("/admin/login/", "/proof/form/")
+PAGES = (HOME, *FULL_MARKS)
 POSTGRES = "postgresql://postgres@127.0.0.1:5432"
 
 # The grader credits HSTS in full from this max-age on
@@ -91,10 +97,20 @@ BEST = {
     "cross-origin-resource-policy": "corp-implemented-with-same-origin",
 }
 
-# What each page gives the content-graded tests (see the module docstring).
-# Both pages earn every best result: each sets the __Host- CSRF cookie (a
-# form) and loads its script with integrity= ({% script %}, apps/core/templatetags/sri.py).
-EXPECTED = {"/": BEST, "/admin/login/": BEST}
+# What the content-graded tests find on a page without a cookie or without a
+# script: nothing to grade, a modifier of 0.
+NOTHING_TO_GRADE = {
+    "cookies": "cookies-not-found",
+    "subresource-integrity": "sri-not-implemented-but-no-scripts-loaded",
+}
+
+
+def allowed(page: str, test: str) -> set[str]:
+    """A test's best result; on the home page, also nothing to grade (the module docstring)."""
+    if page == HOME and test in NOTHING_TO_GRADE:
+        return {BEST[test], NOTHING_TO_GRADE[test]}
+    return {BEST[test]}
+
 
 Report = dict[str, Any]
 Tables = dict[str, dict[str, int]]
@@ -213,7 +229,6 @@ def production_env(stage: str, database_url: str) -> dict[str, str]:
     from config.env import Env
 
     env = {key: value for key, value in os.environ.items() if key not in Env.model_fields}
-    env.pop("DJANGO_SETTINGS_MODULE", None)
     env.update(
         {
             "ENV_FILE": "",
@@ -223,6 +238,8 @@ def production_env(stage: str, database_url: str) -> dict[str, str]:
             "USE_SSL": "true",
             "HSTS_STAGE": stage,
             "DATABASE_URL": database_url,
+            # The project's settings plus the proof site, which serves the form page.
+            "DJANGO_SETTINGS_MODULE": SITE_SETTINGS,
             # One worker (gthread, 4 threads) is plenty for a scan.
             "WEB_CONCURRENCY": "1",
         }
@@ -232,6 +249,8 @@ def production_env(stage: str, database_url: str) -> dict[str, str]:
 
 @pytest.fixture(scope="session")
 def migrated_database(database_url: str) -> str:
+    """What a build and a release leave: collected static files, a migrated database."""
+    harness.collectstatic()
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput"],
         cwd=REPO,
@@ -384,6 +403,8 @@ def score_of(outcomes: dict[str, str], tables: Tables) -> int:
 def test_the_highest_score_without_preload_is_140_and_every_best_result_earns_it(
     grader_tables: Tables,
 ) -> None:
+    neutral = {test: grader_tables[test][outcome] for test, outcome in NOTHING_TO_GRADE.items()}
+    assert neutral == {"cookies": 0, "subresource-integrity": 0}
     best_modifiers = {
         test: max(m for outcome, m in outcomes.items() if outcome not in PRELOAD_RESULTS)
         for test, outcomes in grader_tables.items()
@@ -402,22 +423,24 @@ def test_the_page_scores_a_plus_with_its_highest_score_at_the_first_full_hsts_st
     hsts = report["tests"]["strict-transport-security"]
     redirection = report["tests"]["redirection"]
 
-    assert results(report) == EXPECTED[page]
+    outcomes = results(report)
+    assert outcomes.keys() == BEST.keys()
+    assert {test: got for test, got in outcomes.items() if got not in allowed(page, test)} == {}
     assert redirection["route"] == [f"http://{HOSTNAME}{page}", f"https://{HOSTNAME}{page}"]
     assert all(test["pass"] for test in report["tests"].values())
     assert hsts["maxAge"] == HSTS_STAGES[FULL_CREDIT_STAGE]
     assert hsts["preloaded"] is False
     assert report["scan"]["statusCode"] == 200
     assert report["scan"]["grade"] == "A+"
-    assert report["scan"]["score"] == score_of(EXPECTED[page], grader_tables)
+    assert report["scan"]["score"] == score_of(outcomes, grader_tables)
 
 
-def test_both_pages_reach_140_with_the_host_prefixed_csrf_cookie_and_sri(
+def test_the_admin_login_and_the_proof_form_reach_140_with_the_host_prefixed_csrf_cookie_and_sri(
     scan_at: Callable[[str], dict[str, Report]],
 ) -> None:
     reports = scan_at(FULL_CREDIT_STAGE)
 
-    for page in PAGES:
+    for page in FULL_MARKS:
         assert reports[page]["scan"]["score"] == 140, page
         assert reports[page]["tests"]["cookies"]["data"].keys() == {"__Host-csrftoken"}, page
 
@@ -428,7 +451,8 @@ def test_at_the_first_hsts_stage_the_short_max_age_costs_10_and_the_grade_stays_
 ) -> None:
     report = scan_at(FIRST_STAGE)[page]
     show(page, FIRST_STAGE, report)
-    expected = EXPECTED[page] | {
+    full_credit = results(scan_at(FULL_CREDIT_STAGE)[page])
+    expected = full_credit | {
         "strict-transport-security": "hsts-implemented-max-age-less-than-six-months"
     }
     failed = {name for name, test in report["tests"].items() if not test["pass"]}
@@ -438,4 +462,4 @@ def test_at_the_first_hsts_stage_the_short_max_age_costs_10_and_the_grade_stays_
     assert report["tests"]["strict-transport-security"]["maxAge"] == HSTS_STAGES[FIRST_STAGE]
     assert report["scan"]["grade"] == "A+"
     assert report["scan"]["score"] == score_of(expected, grader_tables)
-    assert score_of(expected, grader_tables) == score_of(EXPECTED[page], grader_tables) - 10
+    assert score_of(expected, grader_tables) == score_of(full_credit, grader_tables) - 10

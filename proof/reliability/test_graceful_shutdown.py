@@ -19,6 +19,8 @@ GRACEFUL_TIMEOUT = runpy.run_path(str(GUNICORN_CONF))["graceful_timeout"]
 # No more than one worker's threads, so none of them waits in a queue instead of the database.
 IN_FLIGHT = 4
 HELD_SECONDS = 2
+# A page that writes to the database on every request (the proof site's counter).
+COUNTER = "/proof/count/"
 
 
 def test_sigterm_lets_every_request_in_flight_finish_and_then_exits(
@@ -28,7 +30,7 @@ def test_sigterm_lets_every_request_in_flight_finish_and_then_exits(
     # The database answers nothing until resume(): the requests below are held mid-query.
     database_proxy.pause()
     with ThreadPoolExecutor(IN_FLIGHT) as pool:
-        requests = [pool.submit(fetch, server.port, "/", timeout=30) for _ in range(IN_FLIGHT)]
+        requests = [pool.submit(fetch, server.port, COUNTER, timeout=30) for _ in range(IN_FLIGHT)]
         wait_until(
             lambda: database_proxy.connections_waiting() >= IN_FLIGHT, 10, "requests in flight"
         )
@@ -45,6 +47,6 @@ def test_sigterm_lets_every_request_in_flight_finish_and_then_exits(
     exited_after = time.monotonic() - terminated
 
     assert statuses == [HTTPStatus.OK] * IN_FLIGHT
-    assert database.scalar("SELECT visits FROM demo_sitecounter WHERE id = 1") == IN_FLIGHT
+    assert database.scalar("SELECT hits FROM proof_site_counter WHERE id = 1") == IN_FLIGHT
     assert exited_after < GRACEFUL_TIMEOUT
     assert server.process.returncode == 0

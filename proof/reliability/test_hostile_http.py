@@ -21,6 +21,9 @@ JSON = {b"Content-Type": b"application/json"}
 CSP_REPORT = {b"Content-Type": b"application/csp-report"}
 NESTED_LIST = b"[" * 8000 + b"]" * 8000
 NESTED_OBJECT = b'{"a":' * 2500 + b"1" + b"}" * 2500
+# The proof site's CSRF-protected form and JSON API, which store what they accept.
+FORM_PAGE = b"/proof/form/"
+API = b"/api/proof/notes/"
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +35,7 @@ def server(module_stack: tuple[Database, Server]) -> Server:
 def csrf(server: Server) -> Headers:
     """What a page's own script sends: the CSRF cookie, the token and the site's origin."""
     browser = Browser()
-    token = csrf_token(browser.get(server.port, "/guestbook/"))
+    token = csrf_token(browser.get(server.port, FORM_PAGE.decode()))
     cookie = "; ".join(f"{name}={value}" for name, value in browser.cookies.items())
     return {b"Cookie": cookie.encode(), b"X-CSRFToken": token.encode(), b"Origin": ORIGIN.encode()}
 
@@ -41,10 +44,11 @@ def csrf(server: Server) -> Headers:
 def nothing_stored(module_stack: tuple[Database, Server]) -> Iterator[None]:
     database = module_stack[0]
 
-    def stored() -> tuple[int, int]:
-        messages = database.scalar("SELECT count(*) FROM demo_message")
-        visits = database.scalar("SELECT coalesce(max(visits), 0) FROM demo_sitecounter")
-        return messages, visits
+    def stored() -> tuple[int, int, int]:
+        notes = database.scalar("SELECT count(*) FROM proof_site_note")
+        sessions = database.scalar("SELECT count(*) FROM django_session")
+        users = database.scalar("SELECT count(*) FROM accounts_user")
+        return notes, sessions, users
 
     before = stored()
     yield
@@ -64,22 +68,20 @@ WITHOUT_CSRF = [
     pytest.param(raw_request(b"GET", b"/", {b"X-Nul": b"a\x00b"}), id="nul in header"),
     pytest.param(raw_request(b"GET", b"/%FF%FE/"), id="path not utf-8"),
     pytest.param(raw_request(b"GET", b"/\xff\xfe/"), id="raw path not utf-8"),
-    pytest.param(raw_request(b"GET", b"/api/messages/?page=%FF"), id="query not utf-8"),
-    pytest.param(raw_request(b"GET", b"/api/messages/?page=99999999"), id="page past the end"),
     pytest.param(raw_request(b"OPTIONS", b"/healthz"), id="OPTIONS /healthz"),
     pytest.param(raw_request(b"TRACE", b"/"), id="TRACE /"),
     pytest.param(raw_request(b"HEAD", b"/"), id="HEAD / (GET only)"),
     pytest.param(raw_request(b"BREW", b"/"), id="unknown method"),
     pytest.param(raw_request(b"POST", b"/healthz", FORM, b"a=1"), id="POST /healthz"),
-    pytest.param(raw_request(b"PUT", b"/guestbook/", FORM, b"name=a&body=b"), id="PUT no token"),
-    pytest.param(raw_request(b"DELETE", b"/api/messages/"), id="DELETE no token"),
+    pytest.param(raw_request(b"PUT", FORM_PAGE, FORM, b"text=a"), id="PUT no token"),
+    pytest.param(raw_request(b"DELETE", API), id="DELETE no token"),
     pytest.param(
-        raw_request(b"POST", b"/api/messages/", JSON, b'{"name": "a", "message": "b"}'),
-        id="API create without CSRF token",
+        raw_request(b"POST", API, JSON, b'{"text": "a"}'), id="API create without CSRF token"
     ),
+    pytest.param(raw_request(b"POST", FORM_PAGE, FORM, b"text=a"), id="form without CSRF token"),
     pytest.param(
-        raw_request(b"POST", b"/guestbook/", FORM, b"name=a&body=b"),
-        id="guestbook without CSRF token",
+        raw_request(b"POST", b"/admin/login/", FORM, b"username=a&password=b"),
+        id="admin login without CSRF token",
     ),
     pytest.param(raw_request(b"POST", b"/csp-report/", CSP_REPORT, b"{"), id="CSP report broken"),
     pytest.param(
@@ -109,34 +111,32 @@ WithToken = Callable[[Headers], bytes]
 
 
 def form_post(body: bytes) -> WithToken:
-    return lambda csrf: raw_request(b"POST", b"/guestbook/", {**FORM, **csrf}, body)
+    return lambda csrf: raw_request(b"POST", FORM_PAGE, {**FORM, **csrf}, body)
 
 
 def api_post(body: bytes, headers: Headers = JSON) -> WithToken:
-    return lambda csrf: raw_request(b"POST", b"/api/messages/", {**headers, **csrf}, body)
+    return lambda csrf: raw_request(b"POST", API, {**headers, **csrf}, body)
 
 
 WITH_CSRF = [
-    pytest.param(form_post(b"name=a&body=" + b"x" * 300_000), id="form body too big"),
+    pytest.param(form_post(b"text=" + b"x" * 300_000), id="form body too big"),
     pytest.param(form_post(b"&".join(b"f%d=1" % n for n in range(150))), id="too many fields"),
-    pytest.param(form_post(b"name=a%00b&body=hello"), id="form nul"),
-    pytest.param(form_post(b"name=" + b"a" * 81 + b"&body=hello"), id="form name too long"),
-    pytest.param(api_post(b'{"name": "a", "message": '), id="API malformed JSON"),
+    pytest.param(form_post(b"text=a%00b"), id="form nul"),
+    pytest.param(form_post(b"text=" + b"a" * 201), id="form text too long"),
+    pytest.param(api_post(b'{"text": '), id="API malformed JSON"),
     pytest.param(api_post(NESTED_LIST), id="API nested list"),
     pytest.param(api_post(NESTED_OBJECT), id="API nested object"),
-    pytest.param(api_post(b'{"name": "\xff\xfe", "message": "hi"}'), id="API not utf-8"),
-    pytest.param(api_post(b'{"name": "a\\u0000b", "message": "hi"}'), id="API nul"),
-    pytest.param(api_post(b'{"name": "\\ud800", "message": "hi"}'), id="API lone surrogate"),
-    pytest.param(api_post(b'{"name": 1, "message": ["x"]}'), id="API wrong types"),
+    pytest.param(api_post(b'{"text": "\xff\xfe"}'), id="API not utf-8"),
+    pytest.param(api_post(b'{"text": "a\\u0000b"}'), id="API nul"),
+    pytest.param(api_post(b'{"text": "\\ud800"}'), id="API lone surrogate"),
+    pytest.param(api_post(b'{"text": ["x"]}'), id="API wrong type"),
     pytest.param(api_post(b'"just a string"'), id="API not an object"),
-    pytest.param(api_post(b'{"name": "a", "message": "' + b"x" * 17000 + b'"}'), id="API too big"),
-    pytest.param(api_post(b"name=a&message=b", FORM), id="API form-encoded"),
+    pytest.param(api_post(b'{"text": "' + b"x" * 201 + b'"}'), id="API text too long"),
+    pytest.param(api_post(b'{"text": "' + b"x" * 300_000 + b'"}'), id="API body too big"),
+    pytest.param(api_post(b"text=a", FORM), id="API form-encoded"),
+    pytest.param(lambda csrf: raw_request(b"DELETE", API, csrf), id="DELETE with token"),
     pytest.param(
-        lambda csrf: raw_request(b"DELETE", b"/api/messages/", csrf), id="DELETE with token"
-    ),
-    pytest.param(
-        lambda csrf: raw_request(b"PUT", b"/api/messages/", {**JSON, **csrf}, b"{}"),
-        id="PUT with token",
+        lambda csrf: raw_request(b"PUT", API, {**JSON, **csrf}, b"{}"), id="PUT with token"
     ),
     pytest.param(lambda csrf: raw_request(b"POST", b"/", {**FORM, **csrf}, b"a=1"), id="POST /"),
 ]
@@ -152,14 +152,12 @@ def test_a_hostile_body_behind_a_valid_csrf_token_gets_a_client_error(
     assert 400 <= status < 500, reply[:300]
 
 
-@pytest.mark.parametrize(
-    "body", [b"name=%FF%FE&body=hello", b"name=\xff\xfe&body=hello"], ids=["encoded", "raw"]
-)
+@pytest.mark.parametrize("body", [b"text=%FF%FE", b"text=\xff\xfe"], ids=["encoded", "raw"])
 def test_a_form_post_that_is_not_utf8_is_never_a_server_error(
     server: Server, csrf: Headers, body: bytes
 ) -> None:
     # Django reads such bytes leniently (U+FFFD, or Latin-1 for a whole body that is not
-    # UTF-8), so the entry may be stored as that text: a 2xx/3xx or a 4xx, never a 5xx.
+    # UTF-8), so the note may be stored as that text: a 2xx/3xx or a 4xx, never a 5xx.
     status, reply = send_raw(server.port, form_post(body)(csrf))
 
     assert status < 500, reply[:300]
