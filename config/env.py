@@ -10,6 +10,7 @@ the value (never a secret's) and the form that is expected.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
 import sys
@@ -64,6 +65,11 @@ EXPECTED: dict[str, str] = {
     "HSTS_PRELOAD": "true or false",
     "CSP_REPORT_ONLY_POLICY": "a CSP policy as a JSON object of directive to list of sources",
     "API_PAGE_SIZE": "a whole number from 1 to 100",
+    "FORWARDED_ALLOW_IPS": "* or addresses and networks, comma-separated: 10.0.0.5,10.1.0.0/16",
+    "LOGIN_FAILURE_LIMIT": "a whole number from 1 to 100",
+    "LOGIN_LOCKOUT_MINUTES": "a whole number of minutes from 1 to 1440",
+    "CSP_REPORTS_PER_MINUTE": "a whole number from 1 to 10000",
+    "ADMIN_2FA": "true or false",
 }
 
 # Values never echoed back in an error line.
@@ -84,6 +90,17 @@ def _split_list(value: Any) -> Any:
             raise ValueError("a JSON list must hold strings only")
         return [item.strip() for item in parsed if item.strip()]
     return [item.strip() for item in text.split(",") if item.strip()]
+
+
+def _check_networks(entries: list[str]) -> list[str]:
+    for entry in entries:
+        if entry == "*":
+            continue
+        try:
+            ipaddress.ip_network(entry)
+        except ValueError:
+            raise ValueError(f"{entry!r} is not an IP address or network") from None
+    return entries
 
 
 def _check_origins(origins: list[str]) -> list[str]:
@@ -122,10 +139,25 @@ class Env(BaseSettings):
     HSTS_PRELOAD: bool = False
     CSP_REPORT_ONLY_POLICY: Annotated[dict[str, list[str]] | None, NoDecode] = None
     API_PAGE_SIZE: int = Field(default=20, ge=1, le=100)
+    # gunicorn reads the same variable to decide whose X-Forwarded-* headers count.
+    FORWARDED_ALLOW_IPS: StrList = ["127.0.0.1", "::1"]
+    LOGIN_FAILURE_LIMIT: int = Field(default=5, ge=1, le=100)
+    LOGIN_LOCKOUT_MINUTES: int = Field(default=15, ge=1, le=1440)
+    CSP_REPORTS_PER_MINUTE: int = Field(default=30, ge=1, le=10000)
+    ADMIN_2FA: bool = False
 
     _split = field_validator(
-        "ALLOWED_HOSTS", "CSRF_TRUSTED_ORIGINS", "CORS_ALLOWED_ORIGINS", mode="before"
+        "ALLOWED_HOSTS",
+        "CSRF_TRUSTED_ORIGINS",
+        "CORS_ALLOWED_ORIGINS",
+        "FORWARDED_ALLOW_IPS",
+        mode="before",
     )(_split_list)
+
+    @field_validator("FORWARDED_ALLOW_IPS")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        return _check_networks(value)
 
     @field_validator("CSRF_TRUSTED_ORIGINS", "CORS_ALLOWED_ORIGINS")
     @classmethod

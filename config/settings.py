@@ -8,6 +8,8 @@ https://docs.djangoproject.com/en/5.2/topics/settings/
 https://docs.djangoproject.com/en/5.2/ref/settings/
 """
 
+from datetime import timedelta
+
 from csp.constants import NONCE, NONE, SELF
 
 from config import env as environment
@@ -48,6 +50,9 @@ READINESS_TIMEOUT_SECONDS = 1.5
 # https://docs.djangoproject.com/en/5.2/ref/settings/#installed-apps
 
 INSTALLED_APPS = [
+    # Bastion's core first: its createsuperuser replaces Django's (an earlier app's
+    # command wins), and it adds only templates no other app has.
+    "apps.core",
     # Django
     "django.contrib.admin",
     "django.contrib.auth",
@@ -57,10 +62,10 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     # Third party
+    "axes",
     "corsheaders",
     "csp",
     # Bastion
-    "apps.core",
     "apps.demo",  # the showcase; `make remove-demo` deletes it
 ]
 
@@ -77,6 +82,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 
@@ -110,6 +117,30 @@ DATABASES = {
         ssl_require=env.DATABASE_SSL_REQUIRE,
     )
 }
+
+
+# Authentication, with login lockout (django-axes)
+# https://docs.djangoproject.com/en/5.2/topics/auth/customizing/#specifying-authentication-backends
+# https://django-axes.readthedocs.io/en/latest/4_configuration.html
+
+AUTHENTICATION_BACKENDS = [
+    # First: it refuses a locked-out login before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Failures are counted in the database, which every process and dyno shares.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+# LOGIN_FAILURE_LIMIT wrong passwords for one account, or from one client, lock
+# that account or client out for LOGIN_LOCKOUT_MINUTES, right password or not.
+AXES_FAILURE_LIMIT = env.LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=env.LOGIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+# The client behind the proxy, as gunicorn's FORWARDED_ALLOW_IPS says whom to trust.
+AXES_CLIENT_IP_CALLABLE = "apps.core.clients.client_ip"
+AXES_LOCKOUT_TEMPLATE = "lockout.html"
+FORWARDED_ALLOW_IPS = env.FORWARDED_ALLOW_IPS
 
 
 # Password validation
