@@ -42,6 +42,10 @@ API_PAGE_SIZE = env.API_PAGE_SIZE
 # The largest request body the JSON API and the CSP report endpoint accept.
 API_MAX_BODY_BYTES = 16 * 1024
 CSP_REPORT_MAX_BYTES = 16 * 1024
+# Anyone may post CSP reports: each client gets this many requests a minute, and
+# one request logs at most this many reports (a browser batches a few at most).
+CSP_REPORTS_PER_MINUTE = env.CSP_REPORTS_PER_MINUTE
+CSP_REPORTS_PER_REQUEST = 10
 # A readiness probe that takes longer than this answers 503.
 READINESS_TIMEOUT_SECONDS = 1.5
 

@@ -23,6 +23,14 @@ def collected_static() -> None:
     call_command("collectstatic", "--noinput", verbosity=0)
 
 
+@pytest.fixture(autouse=True)
+def empty_cache() -> None:
+    """Each test starts with an empty cache: rate limits count requests in it."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 def unavailable(message: str) -> NoReturn:
     """A missing tool skips the test on a workstation; in CI (CI=true) it is a failure."""
     if os.environ.get("CI") == "true":

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 REPORT_URI_FORM = {
     "csp-report": {
-        "document-uri": "https://bastion.example.com/guestbook/",
+        "document-uri": "https://testserver/guestbook/",
         "blocked-uri": "inline",
         "violated-directive": "script-src-elem",
         "effective-directive": "script-src-elem",
@@ -31,9 +31,9 @@ REPORTING_API_FORM = [
     {
         "type": "csp-violation",
         "age": 10,
-        "url": "https://bastion.example.com/",
+        "url": "https://testserver/",
         "body": {
-            "documentURL": "https://bastion.example.com/",
+            "documentURL": "https://testserver/",
             "blockedURL": "https://evil.example.net/x.js",
             "effectiveDirective": "script-src-elem",
             "disposition": "enforce",
@@ -149,7 +149,7 @@ def test_csp_report_uri_form_is_logged_as_one_structured_line(
     fields = json.loads(message.removeprefix("csp-violation "))
     assert fields["blocked-uri"] == "inline"
     assert fields["effective-directive"] == "script-src-elem"
-    assert fields["document-uri"] == "https://bastion.example.com/guestbook/"
+    assert fields["document-uri"] == "https://testserver/guestbook/"
 
 
 def test_csp_reporting_api_form_is_logged_the_same_way(
@@ -162,7 +162,7 @@ def test_csp_reporting_api_form_is_logged_the_same_way(
     [record] = caplog.records
     fields = json.loads(record.getMessage().removeprefix("csp-violation "))
     assert fields["blocked-uri"] == "https://evil.example.net/x.js"
-    assert fields["document-uri"] == "https://bastion.example.com/"
+    assert fields["document-uri"] == "https://testserver/"
     assert fields["status-code"] == "200"
     assert fields["violated-directive"] == "script-src-elem"
 
@@ -170,7 +170,12 @@ def test_csp_reporting_api_form_is_logged_the_same_way(
 def test_csp_report_fields_are_truncated_and_stay_on_one_line(
     client: Client, caplog: pytest.LogCaptureFixture
 ) -> None:
-    payload = {"csp-report": {"blocked-uri": "x" * 5000 + "\nforged-line level=ERROR"}}
+    payload = {
+        "csp-report": {
+            "document-uri": "https://testserver/",
+            "blocked-uri": "x" * 5000 + "\nforged-line level=ERROR",
+        }
+    }
     with caplog.at_level(logging.WARNING, logger="bastion.csp"):
         _report(client, payload, "application/csp-report")
 
