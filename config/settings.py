@@ -78,6 +78,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Before WhiteNoise, so static files carry these headers too.
     "apps.core.middleware.SecurityHeadersMiddleware",
+    # Sees the response after CSP, sessions, CSRF and messages have added theirs.
+    "apps.core.middleware.PrivateResponseMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "apps.core.middleware.CSPMiddleware",  # django-csp's, building its header once
     "django.contrib.sessions.middleware.SessionMiddleware",
