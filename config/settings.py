@@ -244,6 +244,7 @@ if USE_SSL:
     # Secure, has Path=/ and no Domain, so a subdomain cannot overwrite it.
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
+    MESSAGE_STORAGE = "apps.core.messages.HostFallbackStorage"
     # HSTS is raised in stages (docs/hsts.md): one HSTS_STAGE value each.
     SECURE_HSTS_SECONDS = HSTS_STAGES[HSTS_STAGE]
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env.HSTS_INCLUDE_SUBDOMAINS

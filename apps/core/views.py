@@ -25,8 +25,9 @@ from apps.core.ratelimit import retry_after
 logger = logging.getLogger("bastion.csp")
 
 # Readiness probes run here so a hung database cannot hold the request past
-# its deadline; two threads are enough for probes that arrive every few seconds.
-_probe_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="readyz")
+# its deadline. One thread, keeping one connection for reuse as request threads
+# do: each worker process adds one connection to the budget (docs/heroku.md).
+_probe_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="readyz")
 
 CSP_REPORT_TYPES = {"application/csp-report", "application/reports+json", "application/json"}
 CSP_REPORT_FIELDS = (
@@ -49,13 +50,17 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 
 def _database_round_trip() -> None:
-    connection = connections.create_connection(DEFAULT_DB_ALIAS)
+    connection = connections[DEFAULT_DB_ALIAS]
+    # What Django does around each request: drop a connection that is past
+    # CONN_MAX_AGE or fails its health check, so the probe reuses a live one.
+    connection.close_if_unusable_or_obsolete()
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
-    finally:
+    except Exception:
         connection.close()
+        raise
 
 
 @never_cache

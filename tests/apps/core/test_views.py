@@ -8,12 +8,15 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from http import HTTPStatus
 
 import pytest
 from django.db import connections
 from django.test import Client
 from pytest_django import Settings
+
+from apps.core import views
 
 pytestmark = pytest.mark.django_db
 
@@ -90,6 +93,10 @@ def silent_server() -> Iterator[int]:
 
 
 def _point_default_database_at(monkeypatch: pytest.MonkeyPatch, port: int) -> None:
+    # The probe keeps its connection between probes, as a worker does; a new probe thread
+    # has none yet, so it connects to the database these settings now name.
+    probe_thread = ThreadPoolExecutor(max_workers=1)
+    monkeypatch.setattr(views, "_probe_pool", probe_thread)
     unreachable = {
         **connections.settings["default"],
         "ENGINE": "django.db.backends.postgresql",
