@@ -206,6 +206,11 @@ LOGGING = {
         },
     },
     "root": {"handlers": ["stdout"], "level": env.LOG_LEVEL},
+    "loggers": {
+        # Failures and lockouts are warnings; its info lines (one at every start-up,
+        # on stdout) would mix into the output of manage.py commands.
+        "axes": {"level": "WARNING"},
+    },
 }
 
 
@@ -230,11 +235,14 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 100
 
 # USE_SSL: the app is served over HTTPS behind a proxy (Heroku's router, a
 # load balancer) that terminates TLS and always overwrites X-Forwarded-Proto.
+# gunicorn believes that header only from FORWARDED_ALLOW_IPS and hands Django
+# the scheme (wsgi.url_scheme); SECURE_PROXY_SSL_HEADER stays unset, because
+# Django would read the header from any peer, including a client that bypasses
+# the proxy.
 USE_SSL = env.USE_SSL
 HSTS_STAGE = env.HSTS_STAGE
 HSTS_STAGES = environment.HSTS_STAGES
 if USE_SSL:
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = True
     # Probes from inside the platform speak plain HTTP and reveal nothing.
     SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
