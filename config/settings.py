@@ -38,6 +38,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Bastion's own settings, read by its views and checks.
 ADMIN_URL = env.ADMIN_URL
+# The admin asks for a one-time code after the password (config/urls.py).
+ADMIN_2FA = env.ADMIN_2FA
 API_PAGE_SIZE = env.API_PAGE_SIZE
 # The largest request body the JSON API and the CSP report endpoint accept.
 API_MAX_BODY_BYTES = 16 * 1024
@@ -69,6 +71,10 @@ INSTALLED_APPS = [
     "axes",
     "corsheaders",
     "csp",
+    # Admin two-factor sign-in (ADMIN_2FA): authenticator-app codes and recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     # Bastion
     "apps.demo",  # the showcase; `make remove-demo` deletes it
 ]
@@ -86,6 +92,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Marks request.user as verified once a one-time code was accepted.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout page.
