@@ -12,6 +12,7 @@ import re
 import secrets
 import socket
 import sys
+import time
 from http import HTTPStatus
 
 import pytest
@@ -170,3 +171,36 @@ def test_createsuperuser_refuses_a_weak_password_on_the_release_database(
         create_superuser(database, "password")
 
     assert database.scalar("SELECT count(*) FROM auth_user") == 0
+
+
+def report_from(port: int, client: str) -> tuple[int, str | None]:
+    body = b'{"csp-report": {"document-uri": "https://localhost/", "blocked-uri": "inline"}}'
+    response = fetch(
+        port,
+        "/csp-report/",
+        method="POST",
+        headers={"Content-Type": "application/csp-report", "X-Forwarded-For": client},
+        body=body,
+    )
+    return response.status, response.header("Retry-After")
+
+
+def test_csp_reports_past_the_limit_get_429_per_client_behind_the_router(
+    database: Database, serve: Serve
+) -> None:
+    # One worker: the default local-memory cache counts per process (a shared cache,
+    # such as Redis, makes the limit hold across processes and dynos).
+    server = serve(database.url, WEB_CONCURRENCY="1", CSP_REPORTS_PER_MINUTE="5")
+
+    # The limit counts per calendar minute: start well inside one.
+    while time.time() % 60 > 50:
+        time.sleep(0.5)
+    flood = [report_from(server.port, "203.0.113.7") for _ in range(6)]
+
+    assert [status for status, _ in flood] == [HTTPStatus.NO_CONTENT] * 5 + [
+        HTTPStatus.TOO_MANY_REQUESTS
+    ]
+    assert 1 <= int(flood[-1][1] or 0) <= 60
+    assert report_from(server.port, "198.51.100.20")[0] == HTTPStatus.NO_CONTENT
+    log = server.log_path.read_text()
+    assert log.count("csp-violation {") == 6
