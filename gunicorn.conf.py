@@ -60,6 +60,10 @@ access_log_format = (
     'user_agent="%(a)s"'
 )
 
+# Control characters and quotes in a request's path, query or headers are written
+# as \xNN escapes, so no request can forge a log line (config/access_log.py).
+logger_class = "config.access_log.AccessLogger"
+
 # Trust X-Forwarded-* only from addresses that always overwrite them: the
 # local host by default; Heroku's router (app.json sets FORWARDED_ALLOW_IPS=*)
 # is the only way to reach a dyno, so there every peer is the router.

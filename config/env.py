@@ -10,6 +10,7 @@ the value (never a secret's) and the form that is expected.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
 import sys
@@ -87,6 +88,11 @@ EXPECTED: dict[str, str] = {
     "SENTRY_ENVIRONMENT": "a short name like production or staging (letters, digits, . _ -)",
     "SENTRY_TRACES_SAMPLE_RATE": "a number from 0 (no performance traces) to 1 (every request)",
     "APP_RELEASE": "the deployed version, like a commit hash (letters, digits, . _ - + /)",
+    "FORWARDED_ALLOW_IPS": "* or addresses and networks, comma-separated: 10.0.0.5,10.1.0.0/16",
+    "LOGIN_FAILURE_LIMIT": "a whole number from 1 to 100",
+    "LOGIN_LOCKOUT_MINUTES": "a whole number of minutes from 1 to 1440",
+    "CSP_REPORTS_PER_MINUTE": "a whole number from 1 to 10000",
+    "ADMIN_2FA": "true or false",
 }
 
 # Values never echoed back in an error line.
@@ -122,6 +128,17 @@ def _split_list(value: Any) -> Any:
             raise ValueError("a JSON list must hold strings only")
         return [item.strip() for item in parsed if item.strip()]
     return [item.strip() for item in text.split(",") if item.strip()]
+
+
+def _check_networks(entries: list[str]) -> list[str]:
+    for entry in entries:
+        if entry == "*":
+            continue
+        try:
+            ipaddress.ip_network(entry)
+        except ValueError:
+            raise ValueError(f"{entry!r} is not an IP address or network") from None
+    return entries
 
 
 def _check_origins(origins: list[str]) -> list[str]:
@@ -205,9 +222,26 @@ class Env(BaseSettings):
         description=EXPECTED["APP_RELEASE"] + "; unset: the platform's commit variable",
     )
 
+    # gunicorn reads the same variable to decide whose X-Forwarded-* headers count.
+    FORWARDED_ALLOW_IPS: StrList = ["127.0.0.1", "::1"]
+    LOGIN_FAILURE_LIMIT: int = Field(default=5, ge=1, le=100)
+    LOGIN_LOCKOUT_MINUTES: int = Field(default=15, ge=1, le=1440)
+    CSP_REPORTS_PER_MINUTE: int = Field(default=30, ge=1, le=10000)
+    ADMIN_2FA: bool = False
+
     _split = field_validator(
-        "ALLOWED_HOSTS", "CSRF_TRUSTED_ORIGINS", "CORS_ALLOWED_ORIGINS", "ADMINS", mode="before"
+        "ALLOWED_HOSTS",
+        "CSRF_TRUSTED_ORIGINS",
+        "CORS_ALLOWED_ORIGINS",
+        "ADMINS",
+        "FORWARDED_ALLOW_IPS",
+        mode="before",
     )(_split_list)
+
+    @field_validator("FORWARDED_ALLOW_IPS")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        return _check_networks(value)
 
     @field_validator("EMAIL_URL")
     @classmethod

@@ -8,6 +8,8 @@ https://docs.djangoproject.com/en/5.2/topics/settings/
 https://docs.djangoproject.com/en/5.2/ref/settings/
 """
 
+from datetime import timedelta
+
 import sentry_sdk
 from csp.constants import NONCE, NONE, SELF, STRICT_DYNAMIC
 from sentry_sdk.integrations.django import DjangoIntegration
@@ -39,8 +41,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Bastion's own settings, read by its views and checks.
 ADMIN_URL = env.ADMIN_URL
+# The admin asks for a one-time code after the password (config/urls.py).
+ADMIN_2FA = env.ADMIN_2FA
 # The largest request body the CSP report endpoint accepts.
 CSP_REPORT_MAX_BYTES = 16 * 1024
+# Anyone may post CSP reports: each client gets this many requests a minute, and
+# one request logs at most this many reports (a browser batches a few at most).
+CSP_REPORTS_PER_MINUTE = env.CSP_REPORTS_PER_MINUTE
+CSP_REPORTS_PER_REQUEST = 10
 # A readiness probe that takes longer than this answers 503.
 READINESS_TIMEOUT_SECONDS = 1.5
 
@@ -49,6 +57,9 @@ READINESS_TIMEOUT_SECONDS = 1.5
 # https://docs.djangoproject.com/en/5.2/ref/settings/#installed-apps
 
 INSTALLED_APPS = [
+    # The project's core first: its createsuperuser replaces Django's (an earlier app's
+    # command wins), and it adds only templates no other app has.
+    "apps.core",
     # Django (the admin under its own CSP: apps/core/admin_site.py)
     "apps.core.admin_site.BastionAdminConfig",
     "django.contrib.auth",
@@ -58,13 +69,17 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     # Third party
+    "axes",
     "corsheaders",
     "csp",
     "django_tasks",
     "django_tasks_db",
     "django_guid",
-    # Bastion
-    "apps.core",
+    # Admin two-factor sign-in (ADMIN_2FA): authenticator-app codes and recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    # The project's own
     "apps.accounts",
     "apps.demo",  # the showcase [demo]: `make remove-demo` deletes this line
 ]
@@ -76,14 +91,20 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Before WhiteNoise, so static files carry these headers too.
     "apps.core.middleware.SecurityHeadersMiddleware",
+    # Sees the response after CSP, sessions, CSRF and messages have added theirs.
+    "apps.core.middleware.PrivateResponseMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "apps.core.middleware.CSPMiddleware",  # django-csp's, building its header once
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Marks request.user as verified once a one-time code was accepted.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 
@@ -119,13 +140,6 @@ DATABASES = {
 }
 
 
-# Authentication
-# https://docs.djangoproject.com/en/5.2/topics/auth/customizing/#substituting-a-custom-user-model
-
-# The project's own model from the first migration: Django cannot swap it later.
-AUTH_USER_MODEL = "accounts.User"
-
-
 # Email: EMAIL_URL names the server; without it mail goes to the console with
 # DEBUG on and is not sent otherwise (each message logs a warning).
 # https://docs.djangoproject.com/en/5.2/topics/email/
@@ -146,6 +160,33 @@ DEFAULT_FROM_EMAIL = env.DEFAULT_FROM_EMAIL
 SERVER_EMAIL = env.SERVER_EMAIL
 # Server errors (the django.request logger's ERROR records) are mailed to these.
 ADMINS = environment.admins(env.ADMINS)
+
+
+# Authentication: the project's user model, with login lockout (django-axes)
+# https://docs.djangoproject.com/en/5.2/topics/auth/customizing/#substituting-a-custom-user-model
+# https://django-axes.readthedocs.io/en/latest/4_configuration.html
+
+# The project's own model from the first migration: Django cannot swap it later.
+AUTH_USER_MODEL = "accounts.User"
+
+AUTHENTICATION_BACKENDS = [
+    # First: it refuses a locked-out login before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Failures are counted in the database, which every process and dyno shares.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+# LOGIN_FAILURE_LIMIT wrong passwords for one account, or from one client, lock
+# that account or client out for LOGIN_LOCKOUT_MINUTES, right password or not.
+AXES_FAILURE_LIMIT = env.LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=env.LOGIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+# The client behind the proxy, as gunicorn's FORWARDED_ALLOW_IPS says whom to trust.
+AXES_CLIENT_IP_CALLABLE = "apps.core.clients.client_ip"
+AXES_LOCKOUT_TEMPLATE = "lockout.html"
+FORWARDED_ALLOW_IPS = env.FORWARDED_ALLOW_IPS
 
 
 # Password validation
@@ -341,6 +382,9 @@ LOGGING = {
         # Its lines say whether the header was there and quote a rejected one: noise
         # at best, and a way for any client to write to the log.
         "django_guid": {"level": "ERROR"},
+        # Failures and lockouts are warnings; its info lines (one at every start-up,
+        # on stdout) would mix into the output of manage.py commands.
+        "axes": {"level": "WARNING"},
     },
 }
 
@@ -366,11 +410,14 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 100
 
 # USE_SSL: the app is served over HTTPS behind a proxy (Heroku's router, a
 # load balancer) that terminates TLS and always overwrites X-Forwarded-Proto.
+# gunicorn believes that header only from FORWARDED_ALLOW_IPS and hands Django
+# the scheme (wsgi.url_scheme); SECURE_PROXY_SSL_HEADER stays unset, because
+# Django would read the header from any peer, including a client that bypasses
+# the proxy.
 USE_SSL = env.USE_SSL
 HSTS_STAGE = env.HSTS_STAGE
 HSTS_STAGES = environment.HSTS_STAGES
 if USE_SSL:
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = True
     # Probes from inside the platform speak plain HTTP and reveal nothing.
     SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
@@ -380,6 +427,7 @@ if USE_SSL:
     # Secure, has Path=/ and no Domain, so a subdomain cannot overwrite it.
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
+    MESSAGE_STORAGE = "apps.core.messages.HostFallbackStorage"
     # HSTS is raised in stages (docs/hsts.md): one HSTS_STAGE value each.
     SECURE_HSTS_SECONDS = HSTS_STAGES[HSTS_STAGE]
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env.HSTS_INCLUDE_SUBDOMAINS

@@ -9,6 +9,13 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
+from apps.core.two_factor import TwoFactorAdminSite
+
+if settings.ADMIN_2FA:
+    # django-otp's documented switch, keeping the admin's own CSP: the admin accepts
+    # only users who also gave a code from a device `manage.py otp_enrol` set up.
+    admin.site.__class__ = TwoFactorAdminSite
+
 urlpatterns: list[URLPattern | URLResolver] = [
     # Before the admin's own URLs, whose catch-all would answer them with a 404.
     path(settings.ADMIN_URL, include("apps.accounts.urls")),

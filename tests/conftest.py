@@ -34,6 +34,14 @@ def collected_static(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]
         yield root
 
 
+@pytest.fixture(autouse=True)
+def empty_cache() -> None:
+    """Each test starts with an empty cache: rate limits count requests in it."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 def strong_key() -> str:
     return secrets.token_urlsafe(50)
 

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponseBase
+from django.utils.cache import patch_cache_control
 
 # Every powerful browser feature is denied: the app uses none of them.
 # A feature a page needs later is added here with the origins that may use it.
@@ -49,6 +50,9 @@ PERMISSIONS_POLICY = ", ".join(
 )
 
 
+CSP_HEADERS = (HEADER, HEADER_REPORT_ONLY)
+
+
 class SecurityHeadersMiddleware:
     """Add Permissions-Policy, Cross-Origin-Resource-Policy and the CSP reporting endpoint."""
 
@@ -62,6 +66,34 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
         response.headers.setdefault("Reporting-Endpoints", self.reporting_endpoints)
         return response
+
+
+class PrivateResponseMiddleware:
+    """`Cache-Control: private, no-store` on every response made for one visitor.
+
+    A response that carries a CSRF token or reads the session varies on the Cookie
+    header (Django adds `Vary: Cookie`), one that sets a cookie is for its recipient
+    only, and one whose CSP names a nonce must never be replayed: a shared cache that
+    stored any of them would hand one visitor's token, session or nonce to the next.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        if (
+            response.cookies
+            or _varies_on_cookie(response)
+            or any("'nonce-" in response.get(header, "") for header in CSP_HEADERS)
+        ):
+            patch_cache_control(response, private=True, no_store=True)
+        return response
+
+
+def _varies_on_cookie(response: HttpResponseBase) -> bool:
+    varies = {value.strip().lower() for value in response.get("Vary", "").split(",")}
+    return bool(varies & {"cookie", "*"})
 
 
 class CSPMiddleware(csp_middleware.CSPMiddleware):

@@ -8,6 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from http import HTTPStatus
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -18,11 +19,15 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from apps.core.clients import client_ip
+from apps.core.ratelimit import retry_after
+
 logger = logging.getLogger("bastion.csp")
 
 # Readiness probes run here so a hung database cannot hold the request past
-# its deadline; two threads are enough for probes that arrive every few seconds.
-_probe_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="readyz")
+# its deadline. One thread, keeping one connection for reuse as request threads
+# do: each worker process adds one connection to the budget (docs/heroku.md).
+_probe_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="readyz")
 
 CSP_REPORT_TYPES = {"application/csp-report", "application/reports+json", "application/json"}
 CSP_REPORT_FIELDS = (
@@ -50,13 +55,17 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 
 def _database_round_trip() -> None:
-    connection = connections.create_connection(DEFAULT_DB_ALIAS)
+    connection = connections[DEFAULT_DB_ALIAS]
+    # What Django does around each request: drop a connection that is past
+    # CONN_MAX_AGE or fails its health check, so the probe reuses a live one.
+    connection.close_if_unusable_or_obsolete()
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
-    finally:
+    except Exception:
         connection.close()
+        raise
 
 
 @never_cache
@@ -109,10 +118,26 @@ def _kebab(body: dict[str, Any]) -> dict[str, Any]:
     return fields
 
 
+def _about_this_site(violation: dict[str, Any], request: HttpRequest) -> bool:
+    """A report counts only for a page of the host it was sent to; others are forged."""
+    host = urlsplit(str(violation.get("document-uri", ""))).hostname
+    return host is not None and host == urlsplit(f"//{request.get_host()}").hostname
+
+
 @csrf_exempt  # browsers send reports without cookies or tokens
 @require_POST
 def csp_report(request: HttpRequest) -> HttpResponse:
-    """Log each CSP violation a browser reports as one structured line."""
+    """Log each CSP violation a browser reports as one structured line.
+
+    Anyone can post here, so each client may send CSP_REPORTS_PER_MINUTE requests a
+    minute (429 after that), a request logs at most CSP_REPORTS_PER_REQUEST reports, and
+    reports about pages of other sites are dropped unlogged.
+    """
+    wait = retry_after("csp-report", client_ip(request), limit=settings.CSP_REPORTS_PER_MINUTE)
+    if wait is not None:
+        response = HttpResponse(status=HTTPStatus.TOO_MANY_REQUESTS)
+        response["Retry-After"] = str(wait)
+        return response
     content_type = request.content_type or ""
     if content_type not in CSP_REPORT_TYPES:
         return HttpResponse(status=HTTPStatus.UNSUPPORTED_MEDIA_TYPE)
@@ -128,7 +153,8 @@ def csp_report(request: HttpRequest) -> HttpResponse:
     violations = _violations(payload)
     if not violations:
         return HttpResponse(status=HTTPStatus.BAD_REQUEST)
-    for violation in violations:
+    accepted = [violation for violation in violations if _about_this_site(violation, request)]
+    for violation in accepted[: settings.CSP_REPORTS_PER_REQUEST]:
         fields = {name: str(violation.get(name, ""))[:512] for name in CSP_REPORT_FIELDS}
         logger.warning("csp-violation %s", json.dumps(fields, sort_keys=True))
     return HttpResponse(status=HTTPStatus.NO_CONTENT)

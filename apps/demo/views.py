@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from http import HTTPStatus
 from typing import Any
 
@@ -60,7 +61,9 @@ def api_messages(request: HttpRequest) -> JsonResponse:
     if request.method == "POST":
         return _api_create(request)
     raw_page = request.GET.get("page", "1")
-    if not raw_page.isdigit() or int(raw_page) < 1:
+    # ASCII digits only: str.isdigit() also accepts "²" and "①", which int() refuses, and
+    # a bounded length keeps int() from its limit on very long numbers.
+    if not re.fullmatch(r"[0-9]{1,9}", raw_page) or int(raw_page) < 1:
         return _error(HTTPStatus.BAD_REQUEST, "page must be a whole number of 1 or more")
     paginator = Paginator(selectors.message_list(), PAGE_SIZE)
     try:

@@ -61,7 +61,7 @@ LOOPBACK = "127.0.0.1"
 
 # The settings config/settings.py changes when USE_SSL is on.
 USE_SSL_NAMES = (
-    "SECURE_PROXY_SSL_HEADER",
+    "MESSAGE_STORAGE",
     "SECURE_SSL_REDIRECT",
     "SECURE_REDIRECT_EXEMPT",
     "SESSION_COOKIE_SECURE",
@@ -164,7 +164,9 @@ class _BehindTLSProxy(_App):
     """Adds the header a TLS-terminating proxy such as Heroku's router sets on every request."""
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> HttpResponseBase:
+        # gunicorn turns a trusted proxy's X-Forwarded-Proto into the request's scheme.
         environ["HTTP_X_FORWARDED_PROTO"] = "https"
+        environ["wsgi.url_scheme"] = "https"
         return self.application(environ, start_response)
 
 

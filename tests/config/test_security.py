@@ -14,13 +14,11 @@ from tests.conftest import PRODUCTION_ENVIRON, apply_production_settings, load_s
 
 pytestmark = pytest.mark.django_db
 
-# What the TLS-terminating proxy sends on; over HTTPS, Django's CSRF check
-# also wants a same-origin Referer on posts.
-HTTPS = {
-    "X-Forwarded-Proto": "https",
-    "Host": "bastion.example.com",
-    "Referer": "https://bastion.example.com/",
-}
+# Requests as they reach Django through the TLS-terminating proxy. gunicorn, not
+# Django, reads the proxy's X-Forwarded-Proto (only from FORWARDED_ALLOW_IPS) and
+# hands Django the scheme: here that is `secure=True`. Over HTTPS, Django's CSRF
+# check also wants a same-origin Referer on posts.
+HTTPS = {"Host": "bastion.example.com", "Referer": "https://bastion.example.com/"}
 HTTP = {"X-Forwarded-Proto": "http", "Host": "bastion.example.com"}
 
 
@@ -32,7 +30,7 @@ def test_plain_http_is_redirected_to_https_with_301(production: Settings) -> Non
 
 
 def test_hsts_is_sent_on_https_responses_only(production: Settings) -> None:
-    secure = Client(headers=HTTPS).get("/admin/login/")
+    secure = Client(headers=HTTPS).get("/admin/login/", secure=True)
     plain = Client(headers=HTTP).get("/healthz")
 
     assert secure["Strict-Transport-Security"] == "max-age=3600"
@@ -45,18 +43,31 @@ def test_health_probes_answer_over_plain_http_behind_the_proxy(production: Setti
     assert Client(headers=HTTP).get("/readyz").status_code == HTTPStatus.OK
 
 
-def test_a_client_cannot_fake_https_without_the_proxy_header(production: Settings) -> None:
-    response = Client(headers={"Host": "bastion.example.com", "X-Forwarded-Ssl": "on"}).get(
-        "/admin/login/"
-    )
+@pytest.mark.parametrize(
+    "header",
+    [{"X-Forwarded-Proto": "https"}, {"X-Forwarded-Ssl": "on"}, {"Forwarded": "proto=https"}],
+)
+def test_a_client_cannot_fake_https_with_a_header_django_reads_itself(
+    production: Settings, header: dict[str, str]
+) -> None:
+    response = Client(headers={"Host": "bastion.example.com", **header}).get("/admin/login/")
 
     assert response.status_code == HTTPStatus.MOVED_PERMANENTLY
+    assert "Strict-Transport-Security" not in response
+
+
+def test_https_is_what_the_server_says_not_a_header(production: Settings) -> None:
+    assert production.SECURE_PROXY_SSL_HEADER is None
+    response = Client(headers=HTTPS).get("/admin/login/", secure=True)
+
+    assert response.status_code == HTTPStatus.OK
+    assert response["Strict-Transport-Security"] == "max-age=3600"
 
 
 def test_the_admin_session_cookie_is_host_prefixed_and_secure(production: Settings) -> None:
     get_user_model().objects.create_superuser("admin", "admin@example.com", "a-long-passphrase-9")
     client = Client(headers=HTTPS)
-    login_page = client.get("/admin/login/")
+    login_page = client.get("/admin/login/", secure=True)
     response = client.post(
         "/admin/login/",
         {
@@ -64,6 +75,7 @@ def test_the_admin_session_cookie_is_host_prefixed_and_secure(production: Settin
             "password": "a-long-passphrase-9",
             "csrfmiddlewaretoken": login_page.context["csrf_token"],
         },
+        secure=True,
     )
 
     session = response.cookies["__Host-sessionid"]
@@ -75,7 +87,9 @@ def test_the_admin_session_cookie_is_host_prefixed_and_secure(production: Settin
 
 
 def test_a_host_outside_allowed_hosts_gets_400(production: Settings) -> None:
-    response = Client(headers={**HTTPS, "Host": "evil.example.net"}).get("/admin/login/")
+    response = Client(headers={**HTTPS, "Host": "evil.example.net"}).get(
+        "/admin/login/", secure=True
+    )
 
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert "Bad request" in response.text
@@ -83,7 +97,7 @@ def test_a_host_outside_allowed_hosts_gets_400(production: Settings) -> None:
 
 
 def test_admin_login_page_headers_under_use_ssl(production: Settings) -> None:
-    response = Client(headers=HTTPS).get("/admin/login/")
+    response = Client(headers=HTTPS).get("/admin/login/", secure=True)
 
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["X-Frame-Options"] == "DENY"
@@ -134,7 +148,7 @@ def test_without_use_ssl_nothing_forces_https() -> None:
 def test_under_use_ssl_reports_go_to_the_reporting_api_and_report_uri(
     production: Settings,
 ) -> None:
-    policy = Client(headers=HTTPS).get("/admin/login/")["Content-Security-Policy"]
+    policy = Client(headers=HTTPS).get("/admin/login/", secure=True)["Content-Security-Policy"]
 
     assert "report-to csp" in policy
     assert "report-uri /csp-report/" in policy
@@ -153,7 +167,7 @@ def test_a_stricter_policy_can_be_trialled_in_report_only_mode(settings: Setting
         settings, CSP_REPORT_ONLY_POLICY='{"default-src": ["\'none\'"], "style-src": ["\'none\'"]}'
     )
 
-    response = Client(headers=HTTPS).get("/admin/login/")
+    response = Client(headers=HTTPS).get("/admin/login/", secure=True)
 
     trial = response["Content-Security-Policy-Report-Only"]
     assert "style-src 'none'" in trial

@@ -12,6 +12,7 @@ from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
+from django.test import RequestFactory
 
 from apps.accounts.models import User
 
@@ -29,7 +30,8 @@ def test_users_live_in_the_accounts_table_and_can_log_in() -> None:
 
     assert "accounts_user" in connection.introspection.table_names()
     assert "auth_user" not in connection.introspection.table_names()
-    user = authenticate(username="ada", password="a-long-passphrase-9")
+    # django-axes, first among the backends, wants the request a login comes with.
+    user = authenticate(RequestFactory().post("/"), username="ada", password="a-long-passphrase-9")
     assert isinstance(user, User)
     assert user.email == "ada@example.com"
 

@@ -8,6 +8,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from http import HTTPStatus
 
 import pytest
@@ -15,11 +16,13 @@ from django.db import connections
 from django.test import Client
 from pytest_django import Settings
 
+from apps.core import views
+
 pytestmark = pytest.mark.django_db
 
 REPORT_URI_FORM = {
     "csp-report": {
-        "document-uri": "https://bastion.example.com/guestbook/",
+        "document-uri": "https://testserver/guestbook/",
         "blocked-uri": "inline",
         "violated-directive": "script-src-elem",
         "effective-directive": "script-src-elem",
@@ -31,9 +34,9 @@ REPORTING_API_FORM = [
     {
         "type": "csp-violation",
         "age": 10,
-        "url": "https://bastion.example.com/",
+        "url": "https://testserver/",
         "body": {
-            "documentURL": "https://bastion.example.com/",
+            "documentURL": "https://testserver/",
             "blockedURL": "https://evil.example.net/x.js",
             "effectiveDirective": "script-src-elem",
             "disposition": "enforce",
@@ -90,6 +93,10 @@ def silent_server() -> Iterator[int]:
 
 
 def _point_default_database_at(monkeypatch: pytest.MonkeyPatch, port: int) -> None:
+    # The probe keeps its connection between probes, as a worker does; a new probe thread
+    # has none yet, so it connects to the database these settings now name.
+    probe_thread = ThreadPoolExecutor(max_workers=1)
+    monkeypatch.setattr(views, "_probe_pool", probe_thread)
     unreachable = {
         **connections.settings["default"],
         "ENGINE": "django.db.backends.postgresql",
@@ -149,7 +156,7 @@ def test_csp_report_uri_form_is_logged_as_one_structured_line(
     fields = json.loads(message.removeprefix("csp-violation "))
     assert fields["blocked-uri"] == "inline"
     assert fields["effective-directive"] == "script-src-elem"
-    assert fields["document-uri"] == "https://bastion.example.com/guestbook/"
+    assert fields["document-uri"] == "https://testserver/guestbook/"
 
 
 def test_csp_reporting_api_form_is_logged_the_same_way(
@@ -162,7 +169,7 @@ def test_csp_reporting_api_form_is_logged_the_same_way(
     [record] = caplog.records
     fields = json.loads(record.getMessage().removeprefix("csp-violation "))
     assert fields["blocked-uri"] == "https://evil.example.net/x.js"
-    assert fields["document-uri"] == "https://bastion.example.com/"
+    assert fields["document-uri"] == "https://testserver/"
     assert fields["status-code"] == "200"
     assert fields["violated-directive"] == "script-src-elem"
 
@@ -170,7 +177,12 @@ def test_csp_reporting_api_form_is_logged_the_same_way(
 def test_csp_report_fields_are_truncated_and_stay_on_one_line(
     client: Client, caplog: pytest.LogCaptureFixture
 ) -> None:
-    payload = {"csp-report": {"blocked-uri": "x" * 5000 + "\nforged-line level=ERROR"}}
+    payload = {
+        "csp-report": {
+            "document-uri": "https://testserver/",
+            "blocked-uri": "x" * 5000 + "\nforged-line level=ERROR",
+        }
+    }
     with caplog.at_level(logging.WARNING, logger="bastion.csp"):
         _report(client, payload, "application/csp-report")
 

@@ -16,16 +16,16 @@ pytestmark = pytest.mark.django_db
 
 
 def _cookies_after_guestbook_post(client: Client) -> dict[str, Morsel[str]]:
-    page = client.get("/guestbook/")
+    page = client.get("/guestbook/", secure=True)
     data = {"name": "Ada", "body": "hi", "csrfmiddlewaretoken": page.context["csrf_token"]}
-    response = client.post("/guestbook/", data)
+    response = client.post("/guestbook/", data, secure=True)
     return {**page.cookies, **response.cookies}
 
 
 def test_every_cookie_is_secure_httponly_samesite_and_host_prefixed(production: Settings) -> None:
     cookies = _cookies_after_guestbook_post(Client(enforce_csrf_checks=True, headers=HTTPS))
 
-    assert set(cookies) == {"__Host-csrftoken", "messages"}
+    assert set(cookies) == {"__Host-csrftoken", "__Host-messages"}
     for name, morsel in cookies.items():
         assert morsel["secure"] is True, name
         assert morsel["httponly"] is True, name
@@ -35,8 +35,8 @@ def test_every_cookie_is_secure_httponly_samesite_and_host_prefixed(production: 
 
 
 def test_a_page_with_a_script_gets_a_fresh_nonce_each_time(production: Settings) -> None:
-    first = Client(headers=HTTPS).get("/guestbook/")
-    second = Client(headers=HTTPS).get("/guestbook/")
+    first = Client(headers=HTTPS).get("/guestbook/", secure=True)
+    second = Client(headers=HTTPS).get("/guestbook/", secure=True)
 
     nonces = [
         response["Content-Security-Policy"].split("'nonce-")[1].split("'")[0]

@@ -1,0 +1,75 @@
+"""The access log writes one record per request, whatever bytes the request carried."""
+
+from __future__ import annotations
+
+import re
+import runpy
+from datetime import timedelta
+from types import SimpleNamespace
+
+import pytest
+from gunicorn.config import Config
+
+from config.access_log import AccessLogger, escape
+from tests.conftest import REPO
+
+
+def access_line(path: str, query: str = "", user_agent: str = "curl/8") -> str:
+    """The line gunicorn.conf.py's access log format writes for one request."""
+    config = Config()
+    for name, value in runpy.run_path(str(REPO / "gunicorn.conf.py")).items():
+        if name in config.settings:
+            config.set(name, value)
+    logger = AccessLogger(config)
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "RAW_URI": path,
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "PATH_INFO": path,
+        "QUERY_STRING": query,
+        "HTTP_USER_AGENT": user_agent,
+        "REMOTE_ADDR": "127.0.0.1",
+    }
+    response = SimpleNamespace(status="200 OK", headers=[], sent=2)
+    request = SimpleNamespace(headers=[("USER-AGENT", user_agent), ("X-REQUEST-ID", "r1")])
+    atoms = logger.atoms(response, request, environ, timedelta(milliseconds=3))
+    line: str = config.access_log_format % logger.atoms_wrapper_class(atoms)
+    return line
+
+
+def test_gunicorn_conf_names_the_escaping_logger() -> None:
+    assert runpy.run_path(str(REPO / "gunicorn.conf.py"))["logger_class"] == (
+        "config.access_log.AccessLogger"
+    )
+
+
+def test_a_newline_in_the_path_cannot_forge_a_second_record() -> None:
+    line = access_line('/x\nmethod=GET path="/admin/" status=200')
+
+    assert "\n" not in line
+    assert 'path="/x\\x0amethod=GET path=\\x22/admin/\\x22 status=200"' in line
+    assert re.fullmatch(r'method=GET path="[^"]*" status=200 bytes=2 .*', line)
+
+
+@pytest.mark.parametrize(
+    ("raw", "logged"),
+    [
+        ("\x1b[2J", "\\x1b[2J"),
+        ("\r", "\\x0d"),
+        ("\x00", "\\x00"),
+        ("\x7f", "\\x7f"),
+        ("\x9b", "\\x9b"),
+        ("\u2028", "\\u2028"),
+        ('"', "\\x22"),
+        ("\\", "\\x5c"),
+        ("/caf\u00e9/", "/caf\u00e9/"),
+    ],
+)
+def test_control_characters_and_quotes_are_escaped(raw: str, logged: str) -> None:
+    assert escape(raw) == logged
+
+
+def test_headers_are_escaped_too() -> None:
+    line = access_line("/", user_agent='evil"\x1b]0;owned\x07')
+
+    assert 'user_agent="evil\\x22\\x1b]0;owned\\x07"' in line
