@@ -70,7 +70,7 @@ MIDDLEWARE = [
     # Before WhiteNoise, so static files carry these headers too.
     "apps.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "apps.core.middleware.CSPMiddleware",  # django-csp's, building its header once
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
+from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, Warning, register
 from django.core.checks.security.base import (
@@ -22,15 +23,14 @@ from django.core.checks.security.base import (
     SECRET_KEY_MIN_UNIQUE_CHARACTERS,
 )
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.module_loading import import_string
 
 PLACEHOLDER_MARKERS = ("change-me", "changeme", "replace-me", "placeholder", "secret-key-here")
 ONE_YEAR = 31536000
 WILDCARD_SCRIPT_SOURCES = {"*", "http:", "https:", "data:", "blob:", "filesystem:"}
 UNSAFE_SOURCES = {"'unsafe-inline'", "'unsafe-eval'"}
 REQUIRED_CSP_DIRECTIVES = ("frame-ancestors", "object-src", "base-uri")
-CSP_MIDDLEWARE = "apps.core.middleware.CSPMiddleware"
-# django-csp's own middleware sends the same headers, only slower.
-CSP_MIDDLEWARES = (CSP_MIDDLEWARE, "csp.middleware.CSPMiddleware")
+CSP_MIDDLEWARE = "csp.middleware.CSPMiddleware"
 
 
 def secret_key_problem(key: str) -> str | None:
@@ -167,7 +167,7 @@ def _is_wildcard_like(pattern: str | re.Pattern[str]) -> bool:
 def check_csp(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> list[CheckMessage]:
     enforced = getattr(settings, "CONTENT_SECURITY_POLICY", None)
     report_only = getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None)
-    installed = any(middleware in settings.MIDDLEWARE for middleware in CSP_MIDDLEWARES)
+    installed = any(_is_csp_middleware(path) for path in settings.MIDDLEWARE)
     if not installed or not enforced:
         if report_only and installed:
             return [
@@ -185,6 +185,15 @@ def check_csp(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> list[C
             )
         ]
     return list(_check_directives(enforced.get("DIRECTIVES", {})))
+
+
+def _is_csp_middleware(path: str) -> bool:
+    """django-csp's middleware, or a subclass that extends it through get_policy_parts."""
+    try:
+        middleware = import_string(path)
+    except ImportError:
+        return False
+    return isinstance(middleware, type) and issubclass(middleware, CSPMiddleware)
 
 
 def _sources(directives: dict[str, Any], name: str) -> list[str]:

@@ -1,17 +1,10 @@
-"""Response headers that Django does not send itself, and django-csp's, built once."""
+"""Response headers that neither Django nor django-csp sends."""
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
-from typing import Any
 
-from csp import middleware as csp_middleware
-from csp.constants import HEADER, HEADER_REPORT_ONLY
-from csp.utils import build_policy
 from django.conf import settings
-from django.core.signals import setting_changed
-from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponseBase
 
 # Every powerful browser feature is denied: the app uses none of them.
@@ -62,57 +55,3 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
         response.headers.setdefault("Reporting-Endpoints", self.reporting_endpoints)
         return response
-
-
-class CSPMiddleware(csp_middleware.CSPMiddleware):
-    """django-csp's middleware, with the policy from settings built once, not per response.
-
-    django-csp builds its header from settings again for every response: the largest cost
-    of a small response like /healthz in a profile. Most responses use the settings as they
-    are and get the same header every time, so that header is built once (and again when
-    the settings change). A response that used a nonce or has a per-view policy
-    (@csp_exempt, @csp_update, ...), and DEBUG's error pages, go through django-csp.
-    """
-
-    def process_response(
-        self, request: HttpRequest, response: HttpResponseBase
-    ) -> HttpResponseBase:
-        if (
-            getattr(request, "_csp_nonce", None) is not None
-            or any(name.startswith("_csp_") for name in vars(response))
-            or (settings.DEBUG and response.status_code in (404, 500))
-        ):
-            return super().process_response(request, response)
-        for header, policy, excluded_prefixes in _settings_policies():
-            if (
-                policy
-                and header not in response
-                and not request.path_info.startswith(excluded_prefixes)
-            ):
-                response[header] = policy
-        # As django-csp does: a nonce asked for once the header is sent would be an error.
-        setattr(  # noqa: B010  (HttpRequest declares no csp_nonce)
-            request,
-            "csp_nonce",
-            csp_middleware.CheckableLazyObject(self._csp_nonce_post_response),
-        )
-        return response
-
-
-@functools.cache
-def _settings_policies() -> tuple[tuple[str, str, tuple[str, ...]], ...]:
-    """(header, policy, excluded path prefixes) for the enforced and the report-only policy."""
-    policies = []
-    for header, setting, report_only in (
-        (HEADER, "CONTENT_SECURITY_POLICY", False),
-        (HEADER_REPORT_ONLY, "CONTENT_SECURITY_POLICY_REPORT_ONLY", True),
-    ):
-        prefixes = (getattr(settings, setting, None) or {}).get("EXCLUDE_URL_PREFIXES") or ()
-        policies.append((header, build_policy(report_only=report_only), tuple(prefixes)))
-    return tuple(policies)
-
-
-@receiver(setting_changed)
-def _forget_policies(*, setting: str, **kwargs: Any) -> None:
-    if setting.startswith("CONTENT_SECURITY_POLICY"):
-        _settings_policies.cache_clear()
