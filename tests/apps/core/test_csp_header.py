@@ -111,6 +111,7 @@ def test_a_view_with_its_own_policy_keeps_it() -> None:
 
     response = CSPMiddleware(view)(RequestFactory().get("/"))
 
+    assert isinstance(response, HttpResponse)
     assert "img-src 'self' https://images.example.com" in response["Content-Security-Policy"]
 
 
