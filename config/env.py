@@ -15,8 +15,9 @@ import os
 import sys
 from pathlib import Path
 from typing import Annotated, Any, Literal, NoReturn
-from urllib.parse import parse_qsl, unquote, urlsplit
+from urllib.parse import urlsplit
 
+import dj_database_url
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
@@ -31,6 +32,8 @@ CONFIG_ERROR_EXIT_STATUS = 3
 # timeout; after this many seconds the page fails with the 500 page instead.
 # DATABASE_URL can set another value: ...?connect_timeout=10.
 DATABASE_CONNECT_TIMEOUT = 5
+# SQLite for development and tests, PostgreSQL (and PostGIS) in production.
+DATABASE_SCHEMES = frozenset({"sqlite", "postgres", "postgresql", "pgsql", "postgis"})
 
 # The HSTS stages an operator walks through, one environment value each.
 HSTS_STAGES: dict[str, int] = {
@@ -157,39 +160,29 @@ class Env(BaseSettings):
 
 
 def database_config(url: str, *, conn_max_age: int, ssl_require: bool) -> dict[str, Any]:
-    """Turn DATABASE_URL into one entry of Django's DATABASES."""
-    parts = urlsplit(url)
-    if parts.scheme == "sqlite":
-        # sqlite:///relative.db and sqlite:////absolute/path.db, as SQLAlchemy writes them.
-        path = unquote(parts.path[1:] if parts.path.startswith("/") else parts.path)
-        if not path:
-            raise ValueError("a sqlite URL needs a file path")
-        file = Path(path) if Path(path).is_absolute() else BASE_DIR / path
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": file}
-    if parts.scheme in {"postgres", "postgresql", "pgsql"}:
-        name = unquote(parts.path.lstrip("/"))
-        if not name or not parts.hostname:
-            raise ValueError("a postgres URL needs a host and a database name")
-        try:
-            port = parts.port
-        except ValueError:
-            raise ValueError("the port is not a number") from None
-        options: dict[str, Any] = dict(parse_qsl(parts.query))
-        options.setdefault("connect_timeout", DATABASE_CONNECT_TIMEOUT)
-        if ssl_require:
-            options["sslmode"] = "require"
-        return {
-            "ENGINE": "django.db.backends.postgresql",
-            "NAME": name,
-            "USER": unquote(parts.username or ""),
-            "PASSWORD": unquote(parts.password or ""),
-            "HOST": parts.hostname,
-            "PORT": port or "",
-            "CONN_MAX_AGE": conn_max_age,
-            "CONN_HEALTH_CHECKS": True,
-            "OPTIONS": options,
-        }
-    raise ValueError(f"unknown scheme {parts.scheme!r}")
+    """Turn DATABASE_URL into one entry of Django's DATABASES, through dj-database-url."""
+    scheme = url.partition(":")[0]
+    if scheme not in DATABASE_SCHEMES:
+        raise ValueError(f"unknown scheme {scheme!r}")
+    server = scheme != "sqlite"
+    try:
+        parsed = dj_database_url.parse(
+            url,
+            conn_max_age=conn_max_age if server else 0,
+            conn_health_checks=server,
+            ssl_require=ssl_require and server,
+        )
+    except ValueError:  # dj-database-url's ParseError: the message names no part of the URL
+        raise ValueError("not a URL (percent-encode special characters in the password)") from None
+    config: dict[str, Any] = dict(parsed)
+    if not config["NAME"]:
+        raise ValueError("the URL names no database")
+    if server:
+        config.setdefault("OPTIONS", {}).setdefault("connect_timeout", DATABASE_CONNECT_TIMEOUT)
+    elif config["NAME"] != ":memory:":
+        # sqlite:///relative.db is relative to the project, sqlite:////abs/path.db is absolute.
+        config["NAME"] = BASE_DIR / config["NAME"]
+    return config
 
 
 def _describe(error: Any, source: dict[str, str]) -> str:
