@@ -2,10 +2,9 @@
 The project's configuration, read once from the environment and `.env`.
 
 Only config/settings.py imports this module; everything else reads
-django.conf.settings. Every variable is listed in the README's table.
-
-A bad value stops start-up with one line per variable that names it, shows
-the value (never a secret's) and the form that is expected.
+django.conf.settings. Every variable is listed in the README's table. A bad
+value stops start-up with one line per variable: its name, its value (never
+for a SecretStr field) and its Field description, the form that is expected.
 """
 
 from __future__ import annotations
@@ -14,11 +13,11 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Any, Literal, NoReturn
+from typing import Annotated, Any, Literal, NoReturn, get_args
 from urllib.parse import urlsplit
 
 import dj_database_url
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import AfterValidator, BeforeValidator, Field, Json, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -29,8 +28,7 @@ CONFIG_ERROR_EXIT_STATUS = 3
 
 # A database server that accepts connections but never answers would otherwise hold
 # each request for psycopg's default of 130 s, far past the platform's 30 s router
-# timeout; after this many seconds the page fails with the 500 page instead.
-# DATABASE_URL can set another value: ...?connect_timeout=10.
+# timeout. DATABASE_URL can set another value: ...?connect_timeout=10.
 DATABASE_CONNECT_TIMEOUT = 5
 # SQLite for development and tests, PostgreSQL (and PostGIS) in production.
 DATABASE_SCHEMES = frozenset({"sqlite", "postgres", "postgresql", "pgsql", "postgis"})
@@ -46,50 +44,17 @@ HSTS_STAGES: dict[str, int] = {
     "two-years": 63072000,
 }
 
-StrList = Annotated[list[str], NoDecode]
 
-# What each variable looks like when it is right, for the error line.
-EXPECTED: dict[str, str] = {
-    "SECRET_KEY": "a random string of 50 or more characters",
-    "DEBUG": "true or false",
-    "USE_SSL": "true or false",
-    "ALLOWED_HOSTS": 'host names as a comma-separated list or a JSON list like ["a.example.com"]',
-    "CSRF_TRUSTED_ORIGINS": "origins like https://a.example.com, comma-separated or a JSON list",
-    "CORS_ALLOWED_ORIGINS": "origins like https://app.example.com, comma-separated or a JSON list",
-    "CORS_ALLOW_CREDENTIALS": "true or false",
-    "DATABASE_URL": "sqlite:///path/to/db.sqlite3 or postgres://user:password@host:5432/name",
-    "DATABASE_CONN_MAX_AGE": "a whole number of seconds, 0 or more",
-    "DATABASE_SSL_REQUIRE": "true or false",
-    "LOG_LEVEL": "one of DEBUG, INFO, WARNING, ERROR, CRITICAL",
-    "ADMIN_URL": "a URL path ending in a slash, like admin/ or staff-7f3a/",
-    "HSTS_STAGE": "one of " + ", ".join(HSTS_STAGES),
-    "HSTS_INCLUDE_SUBDOMAINS": "true or false",
-    "HSTS_PRELOAD": "true or false",
-    "CSP_REPORT_ONLY_POLICY": "a CSP policy as a JSON object of directive to list of sources",
-    "API_PAGE_SIZE": "a whole number from 1 to 100",
-}
-
-# Values never echoed back in an error line.
-SECRET_VARIABLES = frozenset({"SECRET_KEY", "DATABASE_URL"})
+def _split(value: Any) -> Any:
+    """A JSON list (as Heroku config vars are often written) or a comma-separated string."""
+    if isinstance(value, str) and value.lstrip().startswith("["):
+        return json.loads(value)  # a JSONDecodeError is a ValueError: one error line
+    if isinstance(value, str):
+        return [item for item in value.split(",") if item.strip()]
+    return value
 
 
-def _split_list(value: Any) -> Any:
-    """Accept a JSON list (as Heroku config vars are often written) or a comma-separated string."""
-    if not isinstance(value, str):
-        return value
-    text = value.strip()
-    if text.startswith("["):
-        try:
-            parsed = json.loads(text)
-        except json.JSONDecodeError:
-            raise ValueError("not a valid JSON list") from None
-        if not isinstance(parsed, list) or not all(isinstance(item, str) for item in parsed):
-            raise ValueError("a JSON list must hold strings only")
-        return [item.strip() for item in parsed if item.strip()]
-    return [item.strip() for item in text.split(",") if item.strip()]
-
-
-def _check_origins(origins: list[str]) -> list[str]:
+def _origins(origins: list[str]) -> list[str]:
     for origin in origins:
         parts = urlsplit(origin)
         if parts.scheme not in {"http", "https"} or not parts.netloc or parts.path not in {"", "/"}:
@@ -97,8 +62,27 @@ def _check_origins(origins: list[str]) -> list[str]:
     return [origin.rstrip("/") for origin in origins]
 
 
+def _database_url(url: SecretStr) -> SecretStr:
+    database_config(url.get_secret_value(), conn_max_age=0, ssl_require=False)
+    return url
+
+
+# Types for the variables a plain annotation cannot parse.
+StrList = Annotated[list[str], NoDecode, BeforeValidator(_split)]
+Origins = Annotated[StrList, AfterValidator(_origins)]
+DatabaseURL = Annotated[SecretStr, AfterValidator(_database_url)]
+JSONObject = Annotated[
+    Json[dict[str, list[str]]] | None, NoDecode, BeforeValidator(lambda value: value or None)
+]
+LogLevel = Annotated[
+    Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"], BeforeValidator(str.upper)
+]
+BOOL = "true or false"
+ORIGINS = "origins like https://{}.example.com, comma-separated or a JSON list"
+
+
 class Env(BaseSettings):
-    """Every environment variable Bastion reads, with its type and default."""
+    """Every environment variable Bastion reads: its type, its default, what it looks like."""
 
     model_config = SettingsConfigDict(
         env_file=BASE_DIR / ".env",
@@ -106,57 +90,37 @@ class Env(BaseSettings):
         # A .env shared with docker compose may hold variables meant for others.
         extra="ignore",
         case_sensitive=True,
+        str_strip_whitespace=True,
     )
 
-    SECRET_KEY: SecretStr | None = None
-    DEBUG: bool = False
-    ALLOWED_HOSTS: StrList = []
-    USE_SSL: bool = False
-    CSRF_TRUSTED_ORIGINS: StrList = []
-    CORS_ALLOWED_ORIGINS: StrList = []
-    CORS_ALLOW_CREDENTIALS: bool = False
-    DATABASE_URL: SecretStr = SecretStr(f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
-    DATABASE_CONN_MAX_AGE: int = Field(default=600, ge=0)
-    DATABASE_SSL_REQUIRE: bool = False
-    LOG_LEVEL: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
-    ADMIN_URL: str = Field(default="admin/", pattern=r"^[A-Za-z0-9][A-Za-z0-9_\-/]*/$")
-    HSTS_STAGE: Literal["off", "hour", "day", "week", "month", "year", "two-years"] = "hour"
-    HSTS_INCLUDE_SUBDOMAINS: bool = False
-    HSTS_PRELOAD: bool = False
-    CSP_REPORT_ONLY_POLICY: Annotated[dict[str, list[str]] | None, NoDecode] = None
-    API_PAGE_SIZE: int = Field(default=20, ge=1, le=100)
-
-    _split = field_validator(
-        "ALLOWED_HOSTS", "CSRF_TRUSTED_ORIGINS", "CORS_ALLOWED_ORIGINS", mode="before"
-    )(_split_list)
-
-    @field_validator("CSRF_TRUSTED_ORIGINS", "CORS_ALLOWED_ORIGINS")
-    @classmethod
-    def _origins(cls, value: list[str]) -> list[str]:
-        return _check_origins(value)
-
-    @field_validator("CSP_REPORT_ONLY_POLICY", mode="before")
-    @classmethod
-    def _json_object(cls, value: Any) -> Any:
-        if not isinstance(value, str):
-            return value
-        if not value.strip():
-            return None
-        try:
-            return json.loads(value)
-        except json.JSONDecodeError:
-            raise ValueError("not valid JSON") from None
-
-    @field_validator("LOG_LEVEL", mode="before")
-    @classmethod
-    def _upper(cls, value: Any) -> Any:
-        return value.upper() if isinstance(value, str) else value
-
-    @field_validator("DATABASE_URL")
-    @classmethod
-    def _database_url(cls, value: SecretStr) -> SecretStr:
-        database_config(value.get_secret_value(), conn_max_age=0, ssl_require=False)
-        return value
+    SECRET_KEY: SecretStr | None = Field(None, description="a random string of 50+ characters")
+    DEBUG: bool = Field(False, description=BOOL)
+    ALLOWED_HOSTS: StrList = Field([], description="host names, comma-separated or a JSON list")
+    USE_SSL: bool = Field(False, description=BOOL)
+    CSRF_TRUSTED_ORIGINS: Origins = Field([], description=ORIGINS.format("a"))
+    CORS_ALLOWED_ORIGINS: Origins = Field([], description=ORIGINS.format("app"))
+    CORS_ALLOW_CREDENTIALS: bool = Field(False, description=BOOL)
+    DATABASE_URL: DatabaseURL = Field(
+        SecretStr("sqlite:///db.sqlite3"),
+        description="sqlite:///path/to/db.sqlite3 or postgres://user:password@host:5432/name",
+    )
+    DATABASE_CONN_MAX_AGE: int = Field(600, ge=0, description="whole seconds, 0 or more")
+    DATABASE_SSL_REQUIRE: bool = Field(False, description=BOOL)
+    LOG_LEVEL: LogLevel = Field("INFO", description="one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
+    ADMIN_URL: str = Field(
+        "admin/",
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9_\-/]*/$",
+        description="a URL path ending in a slash, like admin/ or staff-7f3a/",
+    )
+    HSTS_STAGE: Literal["off", "hour", "day", "week", "month", "year", "two-years"] = Field(
+        "hour", description="one of " + ", ".join(HSTS_STAGES)
+    )
+    HSTS_INCLUDE_SUBDOMAINS: bool = Field(False, description=BOOL)
+    HSTS_PRELOAD: bool = Field(False, description=BOOL)
+    CSP_REPORT_ONLY_POLICY: JSONObject = Field(
+        None, description="a CSP policy as a JSON object of directive to list of sources"
+    )
+    API_PAGE_SIZE: int = Field(20, ge=1, le=100, description="a whole number from 1 to 100")
 
 
 def database_config(url: str, *, conn_max_age: int, ssl_require: bool) -> dict[str, Any]:
@@ -185,13 +149,19 @@ def database_config(url: str, *, conn_max_age: int, ssl_require: bool) -> dict[s
     return config
 
 
-def _describe(error: Any, source: dict[str, str]) -> str:
-    name = str(error["loc"][0]) if error["loc"] else "configuration"
-    expected = EXPECTED.get(name, "a valid value")
-    reason = str(error.get("msg", "invalid")).removeprefix("Value error, ")
-    hidden = name in SECRET_VARIABLES or name not in source
-    shown = "" if hidden else f"={source[name]!r}"
-    return f"Configuration error: {name}{shown} is invalid ({reason}); expected {expected}."
+def error_lines(exc: ValidationError, model: type[BaseSettings]) -> list[str]:
+    """One line per bad variable, with the expected form from its Field description."""
+    lines: dict[str, str] = {}
+    for error in exc.errors():
+        name = str(error["loc"][0]) if error["loc"] else "configuration"
+        field = model.model_fields.get(name)
+        secret = field is not None and SecretStr in (field.annotation, *get_args(field.annotation))
+        shown = "" if secret or len(error["loc"]) != 1 else f"={error['input']!r}"
+        reason = error["msg"].removeprefix("Value error, ")
+        expected = field.description if field and field.description else "a valid value"
+        line = f"Configuration error: {name}{shown} is invalid ({reason}); expected {expected}."
+        lines.setdefault(name, line)
+    return list(lines.values())
 
 
 def fail(lines: list[str]) -> NoReturn:
@@ -202,18 +172,9 @@ def fail(lines: list[str]) -> NoReturn:
 
 
 def load() -> Env:
-    """Read the configuration, or stop the process with a readable message."""
+    """Read the configuration, or stop the process with one line per bad variable."""
     env_file = os.environ.get("ENV_FILE", str(BASE_DIR / ".env"))
     try:
         return Env(_env_file=env_file or None)
     except ValidationError as exc:
-        source = {**_dotenv_values(env_file), **os.environ}
-        fail([_describe(error, source) for error in exc.errors()])
-
-
-def _dotenv_values(path: str) -> dict[str, str]:
-    from dotenv import dotenv_values  # a pydantic-settings dependency
-
-    if not path or not Path(path).is_file():
-        return {}
-    return {key: value for key, value in dotenv_values(path).items() if value is not None}
+        fail(error_lines(exc, Env))
