@@ -48,7 +48,8 @@ lint: install ## Check style, formatting and types (ruff, mypy strict)
 	$(BIN)/mypy .
 
 bench: install ## Measure the production stack beside plain Django and bare gunicorn (wrk, PostgreSQL)
-	$(UV) sync --locked --group bench --python "$$($(PYTHON) -c 'import sys; print(sys.executable)')"
+	$(UV) sync --locked --group bench --compile-bytecode --python "$$($(PYTHON) -c 'import sys; print(sys.executable)')"
+	$(BIN)/python -m compileall -q config apps benchmarks
 	$(BIN)/python -m benchmarks $(BENCH_ARGS)
 
 format: install ## Reformat the code and apply safe fixes
