@@ -20,7 +20,7 @@ workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 
 # Threads let one worker wait on the database for one request while serving
 # another: measured on 2 workers (docs/performance.md), 4 threads served a page
-# that waits 20 ms on PostgreSQL at about 3x the rate of sync workers, and the
+# that waits 20 ms on PostgreSQL at 2.5 to 3x the rate of sync workers, and the
 # admin's CPU-bound login page no slower. Each thread keeps one database
 # connection open, so workers x threads per dyno must fit the database's
 # connection limit (docs/heroku.md).
@@ -50,7 +50,7 @@ def pre_fork(server: object, worker: object) -> None:
 
     A garbage collection in a worker would otherwise write to every object it
     inherited, copying the master's shared pages into the worker: frozen, they
-    stay shared (about 2 MiB less private memory per worker, docs/performance.md).
+    stay shared (2 to 6 MiB less private memory per worker, docs/performance.md).
     """
     gc.freeze()
 
