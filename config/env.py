@@ -2,10 +2,9 @@
 The project's configuration, read once from the environment and `.env`.
 
 Only config/settings.py imports this module; everything else reads
-django.conf.settings. Every variable is listed in the README's table.
-
-A bad value stops start-up with one line per variable that names it, shows
-the value (never a secret's) and the form that is expected.
+django.conf.settings. Every variable is listed in the README's table. A bad
+value stops start-up with one line per variable: its name, its value (never
+for a SecretStr field) and its Field description, the form that is expected.
 """
 
 from __future__ import annotations
@@ -16,11 +15,20 @@ import os
 import sys
 from email.utils import getaddresses, parseaddr
 from pathlib import Path
-from typing import Annotated, Any, Literal, NoReturn
-from urllib.parse import parse_qsl, unquote, urlsplit
+from typing import Annotated, Any, Literal, NoReturn, get_args
+from urllib.parse import urlsplit
 
+import dj_database_url
 import dj_email_url  # type: ignore[import-untyped]  # ships no type information
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    Field,
+    Json,
+    SecretStr,
+    ValidationError,
+    field_validator,
+)
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -31,9 +39,10 @@ CONFIG_ERROR_EXIT_STATUS = 3
 
 # A database server that accepts connections but never answers would otherwise hold
 # each request for psycopg's default of 130 s, far past the platform's 30 s router
-# timeout; after this many seconds the page fails with the 500 page instead.
-# DATABASE_URL can set another value: ...?connect_timeout=10.
+# timeout. DATABASE_URL can set another value: ...?connect_timeout=10.
 DATABASE_CONNECT_TIMEOUT = 5
+# SQLite for development and tests, PostgreSQL (and PostGIS) in production.
+DATABASE_SCHEMES = frozenset({"sqlite", "postgres", "postgresql", "pgsql", "postgis"})
 
 # The HSTS stages an operator walks through, one environment value each.
 HSTS_STAGES: dict[str, int] = {
@@ -45,60 +54,6 @@ HSTS_STAGES: dict[str, int] = {
     "year": 31536000,
     "two-years": 63072000,
 }
-
-StrList = Annotated[list[str], NoDecode]
-
-# What each variable looks like when it is right, for the error line.
-EXPECTED: dict[str, str] = {
-    "SECRET_KEY": "a random string of 50 or more characters",
-    "DEBUG": "true or false",
-    "USE_SSL": "true or false",
-    "ALLOWED_HOSTS": 'host names as a comma-separated list or a JSON list like ["a.example.com"]',
-    "CSRF_TRUSTED_ORIGINS": "origins like https://a.example.com, comma-separated or a JSON list",
-    "CORS_ALLOWED_ORIGINS": "origins like https://app.example.com, comma-separated or a JSON list",
-    "CORS_ALLOW_CREDENTIALS": "true or false",
-    "DATABASE_URL": "sqlite:///path/to/db.sqlite3 or postgres://user:password@host:5432/name",
-    "DATABASE_CONN_MAX_AGE": "a whole number of seconds, 0 or more",
-    "DATABASE_SSL_REQUIRE": "true or false",
-    "LOG_LEVEL": "one of DEBUG, INFO, WARNING, ERROR, CRITICAL",
-    "LOG_FORMAT": "plain (level=... logger=... request_id=... message) or json",
-    "ADMIN_URL": "a URL path ending in a slash, like admin/ or staff-7f3a/",
-    "HSTS_STAGE": "one of " + ", ".join(HSTS_STAGES),
-    "HSTS_INCLUDE_SUBDOMAINS": "true or false",
-    "HSTS_PRELOAD": "true or false",
-    "CSP_REPORT_ONLY_POLICY": "a CSP policy as a JSON object of directive to list of sources",
-    "REDIS_URL": "redis://host:6379/0 or rediss://user:password@host:port (TLS)",
-    "REDIS_SSL_CERT_REQS": "required or none (none only for a self-signed certificate)",
-    "CACHE_KEY_PREFIX": "letters, digits, dots, dashes and underscores, at most 40",
-    "AWS_STORAGE_BUCKET_NAME": "an S3 bucket name: 3 to 63 lowercase letters, digits, dots, dashes",
-    "AWS_S3_ENDPOINT_URL": "an http(s) URL like https://s3.eu-central-1.example.com",
-    "AWS_S3_REGION_NAME": "a region name like eu-west-1",
-    "AWS_ACCESS_KEY_ID": "the access key id of the bucket's credentials",
-    "AWS_SECRET_ACCESS_KEY": "the secret of the bucket's credentials",
-    "AWS_QUERYSTRING_EXPIRE": "a whole number of seconds from 1 to 604800 (7 days)",
-    "TASKS_BACKEND": "immediate or database",
-    "EMAIL_URL": (
-        "submission://user:password@smtp.example.com:587 (STARTTLS), "
-        "smtps://user:password@smtp.example.com:465 (TLS) or console://"
-    ),
-    "DEFAULT_FROM_EMAIL": "an address like app@example.com or Name <app@example.com>",
-    "SERVER_EMAIL": "an address like errors@example.com or Name <errors@example.com>",
-    "ADMINS": "addresses like Ada <ada@example.com>, comma-separated or a JSON list",
-    "SENTRY_DSN": "the DSN from your Sentry project's settings, https://KEY@o1.ingest.sentry.io/2",
-    "SENTRY_ENVIRONMENT": "a short name like production or staging (letters, digits, . _ -)",
-    "SENTRY_TRACES_SAMPLE_RATE": "a number from 0 (no performance traces) to 1 (every request)",
-    "APP_RELEASE": "the deployed version, like a commit hash (letters, digits, . _ - + /)",
-    "FORWARDED_ALLOW_IPS": "* or addresses and networks, comma-separated: 10.0.0.5,10.1.0.0/16",
-    "LOGIN_FAILURE_LIMIT": "a whole number from 1 to 100",
-    "LOGIN_LOCKOUT_MINUTES": "a whole number of minutes from 1 to 1440",
-    "CSP_REPORTS_PER_MINUTE": "a whole number from 1 to 10000",
-    "ADMIN_2FA": "true or false",
-}
-
-# Values never echoed back in an error line.
-SECRET_VARIABLES = frozenset(
-    {"SECRET_KEY", "DATABASE_URL", "REDIS_URL", "AWS_SECRET_ACCESS_KEY", "EMAIL_URL", "SENTRY_DSN"}
-)
 
 # dj-email-url's schemes, and two that name TLS the way mail providers' guides do:
 # smtp+tls is STARTTLS (port 587), smtps is TLS from the first byte (port 465, RFC 8314).
@@ -114,20 +69,21 @@ MAIL_BACKENDS_WITHOUT_URL = {
 }
 
 
-def _split_list(value: Any) -> Any:
-    """Accept a JSON list (as Heroku config vars are often written) or a comma-separated string."""
-    if not isinstance(value, str):
-        return value
-    text = value.strip()
-    if text.startswith("["):
-        try:
-            parsed = json.loads(text)
-        except json.JSONDecodeError:
-            raise ValueError("not a valid JSON list") from None
-        if not isinstance(parsed, list) or not all(isinstance(item, str) for item in parsed):
-            raise ValueError("a JSON list must hold strings only")
-        return [item.strip() for item in parsed if item.strip()]
-    return [item.strip() for item in text.split(",") if item.strip()]
+def _split(value: Any) -> Any:
+    """A JSON list (as Heroku config vars are often written) or a comma-separated string."""
+    if isinstance(value, str) and value.lstrip().startswith("["):
+        return json.loads(value)  # a JSONDecodeError is a ValueError: one error line
+    if isinstance(value, str):
+        return [item for item in value.split(",") if item.strip()]
+    return value
+
+
+def _origins(origins: list[str]) -> list[str]:
+    for origin in origins:
+        parts = urlsplit(origin)
+        if parts.scheme not in {"http", "https"} or not parts.netloc or parts.path not in {"", "/"}:
+            raise ValueError(f"{origin!r} is not an origin (scheme://host[:port])")
+    return [origin.rstrip("/") for origin in origins]
 
 
 def _check_networks(entries: list[str]) -> list[str]:
@@ -141,16 +97,27 @@ def _check_networks(entries: list[str]) -> list[str]:
     return entries
 
 
-def _check_origins(origins: list[str]) -> list[str]:
-    for origin in origins:
-        parts = urlsplit(origin)
-        if parts.scheme not in {"http", "https"} or not parts.netloc or parts.path not in {"", "/"}:
-            raise ValueError(f"{origin!r} is not an origin (scheme://host[:port])")
-    return [origin.rstrip("/") for origin in origins]
+def _database_url(url: SecretStr) -> SecretStr:
+    database_config(url.get_secret_value(), conn_max_age=0, ssl_require=False)
+    return url
+
+
+# Types for the variables a plain annotation cannot parse.
+StrList = Annotated[list[str], NoDecode, BeforeValidator(_split)]
+Origins = Annotated[StrList, AfterValidator(_origins)]
+DatabaseURL = Annotated[SecretStr, AfterValidator(_database_url)]
+JSONObject = Annotated[
+    Json[dict[str, list[str]]] | None, NoDecode, BeforeValidator(lambda value: value or None)
+]
+LogLevel = Annotated[
+    Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"], BeforeValidator(str.upper)
+]
+BOOL = "true or false"
+ORIGINS = "origins like https://{}.example.com, comma-separated or a JSON list"
 
 
 class Env(BaseSettings):
-    """Every environment variable Bastion reads, with its type and default."""
+    """Every environment variable Bastion reads: its type, its default, what it looks like."""
 
     model_config = SettingsConfigDict(
         env_file=BASE_DIR / ".env",
@@ -158,85 +125,141 @@ class Env(BaseSettings):
         # A .env shared with docker compose may hold variables meant for others.
         extra="ignore",
         case_sensitive=True,
+        str_strip_whitespace=True,
     )
 
-    SECRET_KEY: SecretStr | None = None
-    DEBUG: bool = False
-    ALLOWED_HOSTS: StrList = []
-    USE_SSL: bool = False
-    CSRF_TRUSTED_ORIGINS: StrList = []
-    CORS_ALLOWED_ORIGINS: StrList = []
-    CORS_ALLOW_CREDENTIALS: bool = False
-    DATABASE_URL: SecretStr = SecretStr(f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
-    DATABASE_CONN_MAX_AGE: int = Field(default=600, ge=0)
-    DATABASE_SSL_REQUIRE: bool = False
-    LOG_LEVEL: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
-    LOG_FORMAT: Literal["plain", "json"] = Field(
-        default="plain", description=EXPECTED["LOG_FORMAT"] + "; one line per record either way"
+    SECRET_KEY: SecretStr | None = Field(None, description="a random string of 50+ characters")
+    DEBUG: bool = Field(False, description=BOOL)
+    ALLOWED_HOSTS: StrList = Field([], description="host names, comma-separated or a JSON list")
+    USE_SSL: bool = Field(False, description=BOOL)
+    CSRF_TRUSTED_ORIGINS: Origins = Field([], description=ORIGINS.format("a"))
+    CORS_ALLOWED_ORIGINS: Origins = Field([], description=ORIGINS.format("app"))
+    CORS_ALLOW_CREDENTIALS: bool = Field(False, description=BOOL)
+    DATABASE_URL: DatabaseURL = Field(
+        SecretStr("sqlite:///db.sqlite3"),
+        description="sqlite:///path/to/db.sqlite3 or postgres://user:password@host:5432/name",
     )
-    ADMIN_URL: str = Field(default="admin/", pattern=r"^[A-Za-z0-9][A-Za-z0-9_\-/]*/$")
-    HSTS_STAGE: Literal["off", "hour", "day", "week", "month", "year", "two-years"] = "hour"
-    HSTS_INCLUDE_SUBDOMAINS: bool = False
-    HSTS_PRELOAD: bool = False
-    CSP_REPORT_ONLY_POLICY: Annotated[dict[str, list[str]] | None, NoDecode] = None
+    DATABASE_CONN_MAX_AGE: int = Field(600, ge=0, description="whole seconds, 0 or more")
+    DATABASE_SSL_REQUIRE: bool = Field(False, description=BOOL)
+    LOG_LEVEL: LogLevel = Field("INFO", description="one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
+    LOG_FORMAT: Literal["plain", "json"] = Field(
+        default="plain",
+        description="plain (level=... logger=... request_id=... message) or json"
+        + "; one line per record either way",
+    )
+    ADMIN_URL: str = Field(
+        "admin/",
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9_\-/]*/$",
+        description="a URL path ending in a slash, like admin/ or staff-7f3a/",
+    )
+    HSTS_STAGE: Literal["off", "hour", "day", "week", "month", "year", "two-years"] = Field(
+        "hour", description="one of " + ", ".join(HSTS_STAGES)
+    )
+    HSTS_INCLUDE_SUBDOMAINS: bool = Field(False, description=BOOL)
+    HSTS_PRELOAD: bool = Field(False, description=BOOL)
+    CSP_REPORT_ONLY_POLICY: JSONObject = Field(
+        None, description="a CSP policy as a JSON object of directive to list of sources"
+    )
     # Shared cache (docs/heroku.md): local memory per process unless REDIS_URL is set.
-    REDIS_URL: SecretStr | None = None
-    REDIS_SSL_CERT_REQS: Literal["required", "none"] = "required"
-    CACHE_KEY_PREFIX: str = Field(default="bastion", pattern=r"^[A-Za-z0-9._-]{0,40}$")
+    REDIS_URL: SecretStr | None = Field(
+        None, description="redis://host:6379/0 or rediss://user:password@host:port (TLS)"
+    )
+    REDIS_SSL_CERT_REQS: Literal["required", "none"] = Field(
+        "required", description="required or none (none only for a self-signed certificate)"
+    )
+    CACHE_KEY_PREFIX: str = Field(
+        default="bastion",
+        pattern=r"^[A-Za-z0-9._-]{0,40}$",
+        description="letters, digits, dots, dashes and underscores, at most 40",
+    )
     # Uploads to S3-compatible storage when a bucket is named; local disk otherwise.
     AWS_STORAGE_BUCKET_NAME: str | None = Field(
-        default=None, pattern=r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"
+        default=None,
+        pattern=r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$",
+        description="an S3 bucket name: 3 to 63 lowercase letters, digits, dots, dashes",
     )
-    AWS_S3_ENDPOINT_URL: str | None = None
-    AWS_S3_REGION_NAME: str | None = Field(default=None, pattern=r"^[a-z0-9-]{2,32}$")
-    AWS_ACCESS_KEY_ID: str | None = Field(default=None, pattern=r"^[A-Za-z0-9+/=_-]{4,128}$")
-    AWS_SECRET_ACCESS_KEY: SecretStr | None = None
-    AWS_QUERYSTRING_EXPIRE: int = Field(default=3600, ge=1, le=604800)
+    AWS_S3_ENDPOINT_URL: str | None = Field(
+        None, description="an http(s) URL like https://s3.eu-central-1.example.com"
+    )
+    AWS_S3_REGION_NAME: str | None = Field(
+        default=None, pattern=r"^[a-z0-9-]{2,32}$", description="a region name like eu-west-1"
+    )
+    AWS_ACCESS_KEY_ID: str | None = Field(
+        default=None,
+        pattern=r"^[A-Za-z0-9+/=_-]{4,128}$",
+        description="the access key id of the bucket's credentials",
+    )
+    AWS_SECRET_ACCESS_KEY: SecretStr | None = Field(
+        None, description="the secret of the bucket's credentials"
+    )
+    AWS_QUERYSTRING_EXPIRE: int = Field(
+        default=3600,
+        ge=1,
+        le=604800,
+        description="a whole number of seconds from 1 to 604800 (7 days)",
+    )
     # Background tasks: run in the request (immediate) or by the worker process (database).
-    TASKS_BACKEND: Literal["immediate", "database"] = "immediate"
+    TASKS_BACKEND: Literal["immediate", "database"] = Field(
+        "immediate", description="immediate or database"
+    )
     EMAIL_URL: SecretStr | None = Field(
         default=None,
-        description=EXPECTED["EMAIL_URL"] + "; unset: console with DEBUG on, else mail is not sent",
+        description=(
+            "submission://user:password@smtp.example.com:587 (STARTTLS), "
+            "smtps://user:password@smtp.example.com:465 (TLS) or console://"
+        )
+        + "; unset: console with DEBUG on, else mail is not sent",
     )
     DEFAULT_FROM_EMAIL: str = Field(
-        default="webmaster@localhost", description=EXPECTED["DEFAULT_FROM_EMAIL"]
+        default="webmaster@localhost",
+        description="an address like app@example.com or Name <app@example.com>",
     )
-    SERVER_EMAIL: str = Field(default="root@localhost", description=EXPECTED["SERVER_EMAIL"])
-    ADMINS: StrList = Field(default=[], description=EXPECTED["ADMINS"])
+    SERVER_EMAIL: str = Field(
+        default="root@localhost",
+        description="an address like errors@example.com or Name <errors@example.com>",
+    )
+    ADMINS: StrList = Field(
+        default=[],
+        description="addresses like Ada <ada@example.com>, comma-separated or a JSON list",
+    )
     SENTRY_DSN: SecretStr | None = Field(
-        default=None, description=EXPECTED["SENTRY_DSN"] + "; unset: no error tracking"
+        default=None,
+        description="the DSN from your Sentry project's settings, https://KEY@o1.ingest.sentry.io/2"
+        + "; unset: no error tracking",
     )
     SENTRY_ENVIRONMENT: str = Field(
         default="production",
         pattern=r"^[A-Za-z0-9._-]{1,64}$",
-        description=EXPECTED["SENTRY_ENVIRONMENT"],
+        description="a short name like production or staging (letters, digits, . _ -)",
     )
     SENTRY_TRACES_SAMPLE_RATE: float = Field(
-        default=0.0, ge=0.0, le=1.0, description=EXPECTED["SENTRY_TRACES_SAMPLE_RATE"]
+        default=0.0,
+        ge=0.0,
+        le=1.0,
+        description="a number from 0 (no performance traces) to 1 (every request)",
     )
     # Heroku's HEROKU_BUILD_COMMIT / HEROKU_SLUG_COMMIT / SOURCE_VERSION are read by
     # sentry-sdk itself when this is unset; a Docker image bakes this one in at build.
     APP_RELEASE: str | None = Field(
         default=None,
         pattern=r"^[A-Za-z0-9._+/-]{1,200}$",
-        description=EXPECTED["APP_RELEASE"] + "; unset: the platform's commit variable",
+        description="the deployed version, like a commit hash (letters, digits, . _ - + /)"
+        + "; unset: the platform's commit variable",
     )
 
     # gunicorn reads the same variable to decide whose X-Forwarded-* headers count.
-    FORWARDED_ALLOW_IPS: StrList = ["127.0.0.1", "::1"]
-    LOGIN_FAILURE_LIMIT: int = Field(default=5, ge=1, le=100)
-    LOGIN_LOCKOUT_MINUTES: int = Field(default=15, ge=1, le=1440)
-    CSP_REPORTS_PER_MINUTE: int = Field(default=30, ge=1, le=10000)
-    ADMIN_2FA: bool = False
-
-    _split = field_validator(
-        "ALLOWED_HOSTS",
-        "CSRF_TRUSTED_ORIGINS",
-        "CORS_ALLOWED_ORIGINS",
-        "ADMINS",
-        "FORWARDED_ALLOW_IPS",
-        mode="before",
-    )(_split_list)
+    FORWARDED_ALLOW_IPS: StrList = Field(
+        ["127.0.0.1", "::1"],
+        description="* or addresses and networks, comma-separated: 10.0.0.5,10.1.0.0/16",
+    )
+    LOGIN_FAILURE_LIMIT: int = Field(5, ge=1, le=100, description="a whole number from 1 to 100")
+    LOGIN_LOCKOUT_MINUTES: int = Field(
+        15, ge=1, le=1440, description="a whole number of minutes from 1 to 1440"
+    )
+    CSP_REPORTS_PER_MINUTE: int = Field(
+        30, ge=1, le=10000, description="a whole number from 1 to 10000"
+    )
+    ADMIN_2FA: bool = Field(False, description=BOOL)
 
     @field_validator("FORWARDED_ALLOW_IPS")
     @classmethod
@@ -277,23 +300,6 @@ class Env(BaseSettings):
         for address in value:
             _check_address(address)
         return value
-
-    @field_validator("CSRF_TRUSTED_ORIGINS", "CORS_ALLOWED_ORIGINS")
-    @classmethod
-    def _origins(cls, value: list[str]) -> list[str]:
-        return _check_origins(value)
-
-    @field_validator("CSP_REPORT_ONLY_POLICY", mode="before")
-    @classmethod
-    def _json_object(cls, value: Any) -> Any:
-        if not isinstance(value, str):
-            return value
-        if not value.strip():
-            return None
-        try:
-            return json.loads(value)
-        except json.JSONDecodeError:
-            raise ValueError("not valid JSON") from None
 
     @field_validator(
         "EMAIL_URL",
@@ -336,57 +342,36 @@ class Env(BaseSettings):
                 raise ValueError("not an http(s) URL with a host")
         return value
 
-    @field_validator("LOG_LEVEL", mode="before")
-    @classmethod
-    def _upper(cls, value: Any) -> Any:
-        return value.upper() if isinstance(value, str) else value
-
     @field_validator("LOG_FORMAT", mode="before")
     @classmethod
     def _lower(cls, value: Any) -> Any:
         return value.strip().lower() if isinstance(value, str) else value
 
-    @field_validator("DATABASE_URL")
-    @classmethod
-    def _database_url(cls, value: SecretStr) -> SecretStr:
-        database_config(value.get_secret_value(), conn_max_age=0, ssl_require=False)
-        return value
-
 
 def database_config(url: str, *, conn_max_age: int, ssl_require: bool) -> dict[str, Any]:
-    """Turn DATABASE_URL into one entry of Django's DATABASES."""
-    parts = urlsplit(url)
-    if parts.scheme == "sqlite":
-        # sqlite:///relative.db and sqlite:////absolute/path.db, as SQLAlchemy writes them.
-        path = unquote(parts.path[1:] if parts.path.startswith("/") else parts.path)
-        if not path:
-            raise ValueError("a sqlite URL needs a file path")
-        file = Path(path) if Path(path).is_absolute() else BASE_DIR / path
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": file}
-    if parts.scheme in {"postgres", "postgresql", "pgsql"}:
-        name = unquote(parts.path.lstrip("/"))
-        if not name or not parts.hostname:
-            raise ValueError("a postgres URL needs a host and a database name")
-        try:
-            port = parts.port
-        except ValueError:
-            raise ValueError("the port is not a number") from None
-        options: dict[str, Any] = dict(parse_qsl(parts.query))
-        options.setdefault("connect_timeout", DATABASE_CONNECT_TIMEOUT)
-        if ssl_require:
-            options["sslmode"] = "require"
-        return {
-            "ENGINE": "django.db.backends.postgresql",
-            "NAME": name,
-            "USER": unquote(parts.username or ""),
-            "PASSWORD": unquote(parts.password or ""),
-            "HOST": parts.hostname,
-            "PORT": port or "",
-            "CONN_MAX_AGE": conn_max_age,
-            "CONN_HEALTH_CHECKS": True,
-            "OPTIONS": options,
-        }
-    raise ValueError(f"unknown scheme {parts.scheme!r}")
+    """Turn DATABASE_URL into one entry of Django's DATABASES, through dj-database-url."""
+    scheme = url.partition(":")[0]
+    if scheme not in DATABASE_SCHEMES:
+        raise ValueError(f"unknown scheme {scheme!r}")
+    server = scheme != "sqlite"
+    try:
+        parsed = dj_database_url.parse(
+            url,
+            conn_max_age=conn_max_age if server else 0,
+            conn_health_checks=server,
+            ssl_require=ssl_require and server,
+        )
+    except ValueError:  # dj-database-url's ParseError: the message names no part of the URL
+        raise ValueError("not a URL (percent-encode special characters in the password)") from None
+    config: dict[str, Any] = dict(parsed)
+    if not config["NAME"]:
+        raise ValueError("the URL names no database")
+    if server:
+        config.setdefault("OPTIONS", {}).setdefault("connect_timeout", DATABASE_CONNECT_TIMEOUT)
+    elif config["NAME"] != ":memory:":
+        # sqlite:///relative.db is relative to the project, sqlite:////abs/path.db is absolute.
+        config["NAME"] = BASE_DIR / config["NAME"]
+    return config
 
 
 def email_config(url: str) -> dict[str, Any]:
@@ -458,13 +443,19 @@ def _check_address(value: str) -> None:
         raise ValueError("an address must be one line")
 
 
-def _describe(error: Any, source: dict[str, str]) -> str:
-    name = str(error["loc"][0]) if error["loc"] else "configuration"
-    expected = EXPECTED.get(name, "a valid value")
-    reason = str(error.get("msg", "invalid")).removeprefix("Value error, ")
-    hidden = name in SECRET_VARIABLES or name not in source
-    shown = "" if hidden else f"={source[name]!r}"
-    return f"Configuration error: {name}{shown} is invalid ({reason}); expected {expected}."
+def error_lines(exc: ValidationError, model: type[BaseSettings]) -> list[str]:
+    """One line per bad variable, with the expected form from its Field description."""
+    lines: dict[str, str] = {}
+    for error in exc.errors():
+        name = str(error["loc"][0]) if error["loc"] else "configuration"
+        field = model.model_fields.get(name)
+        secret = field is not None and SecretStr in (field.annotation, *get_args(field.annotation))
+        shown = "" if secret or len(error["loc"]) != 1 else f"={error['input']!r}"
+        reason = error["msg"].removeprefix("Value error, ")
+        expected = field.description if field and field.description else "a valid value"
+        line = f"Configuration error: {name}{shown} is invalid ({reason}); expected {expected}."
+        lines.setdefault(name, line)
+    return list(lines.values())
 
 
 def fail(lines: list[str]) -> NoReturn:
@@ -475,18 +466,9 @@ def fail(lines: list[str]) -> NoReturn:
 
 
 def load() -> Env:
-    """Read the configuration, or stop the process with a readable message."""
+    """Read the configuration, or stop the process with one line per bad variable."""
     env_file = os.environ.get("ENV_FILE", str(BASE_DIR / ".env"))
     try:
         return Env(_env_file=env_file or None)
     except ValidationError as exc:
-        source = {**_dotenv_values(env_file), **os.environ}
-        fail([_describe(error, source) for error in exc.errors()])
-
-
-def _dotenv_values(path: str) -> dict[str, str]:
-    from dotenv import dotenv_values  # a pydantic-settings dependency
-
-    if not path or not Path(path).is_file():
-        return {}
-    return {key: value for key, value in dotenv_values(path).items() if value is not None}
+        fail(error_lines(exc, Env))

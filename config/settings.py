@@ -90,11 +90,12 @@ MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Before WhiteNoise, so static files carry these headers too.
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "apps.core.middleware.SecurityHeadersMiddleware",
     # Sees the response after CSP, sessions, CSRF and messages have added theirs.
     "apps.core.middleware.PrivateResponseMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "apps.core.middleware.CSPMiddleware",  # django-csp's, building its header once
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -493,6 +494,39 @@ CONTENT_SECURITY_POLICY_REPORT_ONLY = (
     if env.CSP_REPORT_ONLY_POLICY
     else None
 )
+
+
+# Permissions-Policy (django-permissions-policy)
+# https://github.com/adamchainz/django-permissions-policy#settings
+
+# Every browser feature django-permissions-policy 4.34 knows is denied to this
+# site and to any frame in it: the app uses none of them. The library rejects a
+# name it does not know (ImproperlyConfigured) but publishes no list of the
+# names it knows, so its list is written out here. A page that needs a feature
+# gets the origins that may use it, e.g. "camera": ["self"].
+denied_features = """
+    accelerometer ambient-light-sensor aria-notify autofill autoplay bluetooth
+    browsing-topics camera captured-surface-control ch-device-memory ch-downlink ch-dpr
+    ch-ect ch-prefers-color-scheme ch-prefers-reduced-motion ch-prefers-reduced-transparency
+    ch-rtt ch-save-data ch-ua ch-ua-arch ch-ua-bitness ch-ua-form-factors ch-ua-full-version
+    ch-ua-full-version-list ch-ua-high-entropy-values ch-ua-mobile ch-ua-model
+    ch-ua-platform ch-ua-platform-version ch-ua-wow64 ch-viewport-height ch-viewport-width
+    ch-width clipboard-read clipboard-write compute-pressure cross-origin-isolated
+    deferred-fetch deferred-fetch-minimal device-attributes digital-credentials-create
+    digital-credentials-get display-capture document-domain encrypted-media
+    execution-while-not-rendered execution-while-out-of-viewport
+    focus-without-user-activation fullscreen gamepad geolocation gyroscope haptics hid
+    identity-credentials-get idle-detection interest-cohort keyboard-map language-detector
+    language-model local-fonts local-network local-network-access loopback-network
+    magnetometer manual-text media-playback-while-not-visible microphone midi
+    on-device-speech-recognition otp-credentials payment picture-in-picture
+    private-state-token-issuance private-state-token-redemption publickey-credentials-create
+    publickey-credentials-get rewriter screen-wake-lock serial shared-storage
+    shared-storage-select-url speaker-selection storage-access summarizer sync-xhr tools
+    translator unload usb vertical-scroll vr web-app-installation web-share webnn
+    window-management writer xr-spatial-tracking
+"""
+PERMISSIONS_POLICY: dict[str, list[str]] = {feature: [] for feature in denied_features.split()}
 
 
 # Cross-origin resource sharing (django-cors-headers), for the JSON API only

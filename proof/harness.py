@@ -271,13 +271,23 @@ class Server:
     """A gunicorn master started with gunicorn.conf.py and bound to 127.0.0.1:<port>."""
 
     def __init__(
-        self, app: str, env: Mapping[str, str], log_path: Path, *, cwd: Path = REPO
+        self,
+        app: str,
+        env: Mapping[str, str],
+        log_path: Path,
+        *,
+        cwd: Path = REPO,
+        config: Path | None = GUNICORN_CONF,
+        args: Sequence[str] = (),
     ) -> None:
+        """`config=None` runs gunicorn with its defaults; `args` override the config file."""
         self.port = free_port()
         self.log_path = log_path
         # GUNICORN_CMD_ARGS overrides the config file's bind, so nothing listens beyond loopback.
-        full_env = {**env, "GUNICORN_CMD_ARGS": f"--bind 127.0.0.1:{self.port}"}
-        command = [str(BIN / "gunicorn"), "--config", str(GUNICORN_CONF), app]
+        cmd_args = " ".join([f"--bind 127.0.0.1:{self.port}", *args])
+        full_env = {**env, "GUNICORN_CMD_ARGS": cmd_args}
+        config_args = ["--config", str(config)] if config else []
+        command = [str(BIN / "gunicorn"), *config_args, app]
         with log_path.open("ab") as log:
             self.started = time.monotonic()
             self.process = subprocess.Popen(

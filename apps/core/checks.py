@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
+from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, Warning, register, run_checks
 from django.core.checks.security.base import (
@@ -22,14 +23,13 @@ from django.core.checks.security.base import (
     SECRET_KEY_MIN_UNIQUE_CHARACTERS,
 )
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.module_loading import import_string
 
 from apps.core import cors_rules, csp_rules
 
 PLACEHOLDER_MARKERS = ("change-me", "changeme", "replace-me", "placeholder", "secret-key-here")
 ONE_YEAR = 31536000
-CSP_MIDDLEWARE = "apps.core.middleware.CSPMiddleware"
-# django-csp's own middleware sends the same headers, only slower.
-CSP_MIDDLEWARES = (CSP_MIDDLEWARE, "csp.middleware.CSPMiddleware")
+CSP_MIDDLEWARE = "csp.middleware.CSPMiddleware"
 
 
 def secret_key_problem(key: str) -> str | None:
@@ -177,7 +177,7 @@ def _is_wildcard_like(pattern: str | re.Pattern[str]) -> bool:
 def check_csp(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> list[CheckMessage]:
     enforced = getattr(settings, "CONTENT_SECURITY_POLICY", None)
     report_only = getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None)
-    installed = any(middleware in settings.MIDDLEWARE for middleware in CSP_MIDDLEWARES)
+    installed = any(_is_csp_middleware(path) for path in settings.MIDDLEWARE)
     if not installed or not enforced:
         if report_only and installed:
             return [
@@ -209,6 +209,15 @@ def check_csp(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> list[C
         *csp_rules.excluded_prefixes(enforced),
         *csp_rules.decorated_views(),
     ]
+
+
+def _is_csp_middleware(path: str) -> bool:
+    """django-csp's middleware, or a subclass that extends it through get_policy_parts."""
+    try:
+        middleware = import_string(path)
+    except ImportError:
+        return False
+    return isinstance(middleware, type) and issubclass(middleware, CSPMiddleware)
 
 
 LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1"}

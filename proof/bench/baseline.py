@@ -1,15 +1,19 @@
 """
 The framework baseline: a project exactly as `django-admin startproject` makes it.
 
-Three edits and nothing more: DEBUG off, ALLOWED_HOSTS set, and one view that answers
+Four edits and nothing more: DEBUG off, ALLOWED_HOSTS set, the database Bastion uses (the
+same PostgreSQL server and database, through the same psycopg), and one view that answers
 like Bastion's /healthz (same decorators, same bytes). Its admin login page renders the
-same template as Bastion's, with Django's default middleware and settings.
+same template as Bastion's, with Django's default middleware and settings. It runs under
+gunicorn's defaults (sync workers, no config file), as a plain project would.
 """
 
 from __future__ import annotations
 
 import subprocess
+import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from proof.harness import BIN, HOST
 
@@ -38,8 +42,22 @@ def _edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new))
 
 
-def create(directory: Path) -> Path:
-    """Generate the project in `directory`, a new folder; return it."""
+def database(url: str) -> str:
+    """Django's DATABASES entry for a postgres:// URL, as the template writes its own."""
+    parts = urlsplit(url)
+    entry = {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": parts.path.lstrip("/"),
+        "USER": parts.username or "",
+        "PASSWORD": parts.password or "",
+        "HOST": parts.hostname or "",
+        "PORT": str(parts.port or ""),
+    }
+    return f"DATABASES = {{'default': {entry!r}}}"
+
+
+def create(directory: Path, database_url: str) -> Path:
+    """Generate the project in `directory`, a new folder, on `database_url`; return it."""
     directory.mkdir()
     subprocess.run(
         [str(BIN / "django-admin"), "startproject", "baseline", str(directory)], check=True
@@ -47,6 +65,14 @@ def create(directory: Path) -> Path:
     settings = directory / "baseline" / "settings.py"
     _edit(settings, "DEBUG = True", "DEBUG = False")
     _edit(settings, "ALLOWED_HOSTS = []", f"ALLOWED_HOSTS = [{HOST!r}]")
+    _edit(
+        settings,
+        "DATABASES = {\n    'default': {\n        'ENGINE': 'django.db.backends.sqlite3',\n"
+        "        'NAME': BASE_DIR / 'db.sqlite3',\n    }\n}",
+        database(database_url),
+    )
     urls = directory / "baseline" / "urls.py"
     urls.write_text(urls.read_text() + HEALTHZ)
+    # Served from compiled bytecode, as Bastion is.
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(directory)], check=True)
     return directory

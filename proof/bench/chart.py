@@ -49,8 +49,10 @@ def draw(report: dict[str, Any], path: Path) -> None:
 
     settings = report["settings"]
     figure.suptitle(
-        f"gunicorn gthread, {settings['workers']} workers x {settings['threads']} threads, "
-        f"{settings['connections']} connections, {report['machine']['cpus']} CPUs, loopback",
+        f"{settings['workers']} workers each; Bastion: gunicorn.conf.py"
+        f" ({settings['bastion_gunicorn']['worker_class']},"
+        f" {settings['bastion_gunicorn']['threads']} threads), startproject: gunicorn's defaults"
+        f" (sync); {settings['connections']} connections, {report['machine']['cpus']} CPUs",
         fontsize=10,
     )
     figure.tight_layout()

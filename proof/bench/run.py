@@ -1,9 +1,12 @@
 """
 Measure Bastion's production stack beside a plain Django project and a bare WSGI callable.
 
-All three run under gunicorn with gunicorn.conf.py (same workers, worker class and threads),
-one at a time, each started fresh in every round. wrk loads one endpoint at a time after a
-warm-up. The run ends with a table, the ratios the targets are set in, a JSON file and a chart.
+Bastion and the bare callable run under gunicorn with the shipped gunicorn.conf.py; the plain
+`startproject` runs under gunicorn's defaults (sync workers, no config file), on the same
+PostgreSQL database. All get the same number of workers and run one at a time, each started
+fresh in every round, the stacks taking turns within a round. wrk loads one endpoint at a
+time after a warm-up. The run ends with a table, the ratios the targets are set in, a JSON
+file and a chart.
 
 Other processes on the machine only ever slow a measurement down, so each figure is the
 best of the rounds (as timeit takes the minimum); the JSON keeps every round. Beside wrk's
@@ -18,6 +21,7 @@ import datetime
 import json
 import os
 import platform
+import runpy
 import statistics
 import sys
 import tempfile
@@ -31,7 +35,7 @@ import gunicorn
 
 from proof import harness as stack
 from proof.bench import baseline, chart, inprocess, load
-from proof.harness import REPO, Database, Response, Server
+from proof.harness import GUNICORN_CONF, REPO, Database, Response, Server
 
 RESULTS = Path(__file__).with_name("results")
 
@@ -90,6 +94,8 @@ class Stack:
     cwd: Path
     env: dict[str, str]
     endpoints: tuple[Endpoint, ...]
+    # None: gunicorn's own defaults.
+    config: Path | None = GUNICORN_CONF
 
     def path(self, key: str) -> str:
         return next(endpoint.path for endpoint in self.endpoints if endpoint.key == key)
@@ -134,6 +140,7 @@ def stacks(database_url: str, baseline_dir: Path, common: dict[str, str]) -> lis
                 Endpoint("healthz", "/healthz", check=says_ok()),
                 Endpoint("admin_login", "/admin/login/"),
             ),
+            config=None,
         ),
         Stack(
             key="limit",
@@ -158,21 +165,27 @@ def seed(database: Database, notes: int = 50) -> None:
 
 def cold_start(item: Stack, log: Path) -> float:
     """Seconds from spawning gunicorn to the first 200 from /healthz."""
-    with Server(item.app, item.env, log, cwd=item.cwd) as server:
+    with Server(item.app, item.env, log, cwd=item.cwd, config=item.config) as server:
         return server.wait_until_serving()
 
 
 def measure(item: Stack, measured: load.Load, warmup: load.Load, workers: int, log: Path) -> Round:
-    with Server(item.app, item.env, log, cwd=item.cwd) as server:
+    with Server(item.app, item.env, log, cwd=item.cwd, config=item.config) as server:
         server.wait_until_serving()
         pids = [server.pid, *server.wait_for_workers(workers)]
-        for endpoint in item.endpoints:
+        # The endpoints both projects serve come first, and memory is read after them:
+        # the projects are compared after the same work, before Bastion's other pages
+        # (its database driver, its own templates) have been used.
+        ordered = sorted(item.endpoints, key=lambda endpoint: endpoint.key not in SHARED)
+        loads: dict[str, load.LoadResult] = {}
+        memory: list[dict[str, int]] = []
+        for endpoint in ordered:
+            if endpoint.key not in SHARED and not memory:
+                memory = [stack.memory_kib(pid) for pid in pids[1:]]
             response = stack.fetch(server.port, endpoint.path, headers=endpoint.headers)
             problem = f"status {response.status}" if response.status != 200 else None
             if problem := problem or endpoint.check(response):
                 raise RuntimeError(f"{item.label} {endpoint.path}: {problem}")
-        loads = {}
-        for endpoint in item.endpoints:
             load.run(server.port, endpoint.path, warmup, pids, endpoint.headers)
             result = load.run(server.port, endpoint.path, measured, pids, endpoint.headers)
             loads[endpoint.key] = result
@@ -184,7 +197,7 @@ def measure(item: Stack, measured: load.Load, warmup: load.Load, workers: int, l
             )
         if server.worker_pids() != pids[1:]:
             raise RuntimeError(f"{item.label}: a worker was replaced during the load")
-        memory = [stack.memory_kib(pid) for pid in pids[1:]]
+        memory = memory or [stack.memory_kib(pid) for pid in pids[1:]]
     return Round(memory, loads)
 
 
@@ -213,12 +226,13 @@ def summarise(
         for endpoint in item.endpoints:
             results = [each.loads[endpoint.key] for each in rounds[item.key]]
             balanced = [r for r in results if r.busiest_worker_share <= BALANCED_SHARE]
-            best = max(balanced or results, key=lambda result: result.requests_per_second)
+            usable = balanced or results
+            # Each figure is its own best of the rounds: another process only ever slows one.
             endpoints[endpoint.key] = {
                 "path": endpoint.path,
-                "requests_per_second": best.requests_per_second,
-                "p50_ms": best.p50_ms,
-                "p99_ms": best.p99_ms,
+                "requests_per_second": max(r.requests_per_second for r in usable),
+                "p50_ms": min(r.p50_ms for r in usable),
+                "p99_ms": min(r.p99_ms for r in usable),
                 "balanced_rounds": len(balanced),
                 "requests_per_cpu_second": max(r.requests_per_cpu_second for r in results),
                 "in_process_cpu_us": cpu_micros.get(item.key, {}).get(endpoint.key),
@@ -269,25 +283,26 @@ def targets(summary: dict[str, Any]) -> list[dict[str, Any]]:
     errors = sum(
         endpoint["errors"] for entry in summary.values() for endpoint in entry["endpoints"].values()
     )
-    rss = bastion["memory_per_worker_kib"]["rss"] / base["memory_per_worker_kib"]["rss"]
+
+    def memory(kind: str) -> float:
+        value: float = bastion["memory_per_worker_kib"][kind] / base["memory_per_worker_kib"][kind]
+        return value
+
     cold = bastion["cold_start_seconds"] / base["cold_start_seconds"]
     checks: list[tuple[str, float, str | None, float]] = [
-        ("/healthz req/s, Bastion / baseline", ratio("requests_per_second", "healthz"), ">=", 0.85),
         (
             "admin login req/s, Bastion / baseline",
             ratio("requests_per_second", "admin_login"),
             ">=",
             1.0,
         ),
+        ("admin login p99, Bastion / baseline", ratio("p99_ms", "admin_login"), "<=", 1.3),
+        ("memory per worker (Rss), Bastion / baseline", memory("rss"), "<=", 1.1),
+        ("private memory per worker, Bastion / baseline", memory("private"), "<=", 1.15),
+        ("cold start, Bastion / baseline", cold, "<=", 1.3),
         ("errors, all stacks and endpoints", errors, "==", 0),
-        ("cold start, Bastion / baseline", cold, "<=", 1.5),
-        ("memory per worker (Rss), Bastion / baseline", rss, "<=", 1.2),
-        (
-            "/healthz req per CPU-s, Bastion / baseline",
-            ratio("requests_per_cpu_second", "healthz"),
-            None,
-            0,
-        ),
+        ("/healthz req/s, Bastion / baseline", ratio("requests_per_second", "healthz"), None, 0),
+        ("/healthz p99, Bastion / baseline", ratio("p99_ms", "healthz"), None, 0),
         (
             "admin login req per CPU-s, Bastion / baseline",
             ratio("requests_per_cpu_second", "admin_login"),
@@ -385,7 +400,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         collectstatic_seconds = stack.collectstatic()
         release_seconds = stack.release(database.url)
         seed(database)
-        baseline_dir = baseline.create(Path(temp) / "baseline")
+        baseline_dir = baseline.create(Path(temp) / "baseline", database.url)
         items = stacks(database.url, baseline_dir, common)
         logs = {item.key: Path(temp) / f"{item.key}.log" for item in items}
 
@@ -407,6 +422,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         cpu_micros = in_process(items, args.rounds)
 
     summary = summarise(items, rounds, starts, cpu_micros)
+    shipped = runpy.run_path(str(GUNICORN_CONF))
     report: dict[str, Any] = {
         "started": started.isoformat(timespec="seconds"),
         "machine": {
@@ -421,7 +437,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         "settings": {
             "workers": args.workers,
             "threads": args.threads,
-            "worker_class": "gthread (gunicorn.conf.py)",
+            "bastion_gunicorn": {
+                name: shipped.get(name) for name in ("worker_class", "threads", "preload_app")
+            },
+            "baseline_gunicorn": "gunicorn's defaults (sync workers, no config file)",
             "connections": args.connections,
             "wrk_threads": measured.threads,
             "seconds": args.seconds,
@@ -434,7 +453,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             ),
             "memory": (
                 "Rss, Pss and Private_Clean + Private_Dirty from /proc/<pid>/smaps_rollup,"
-                " mean of the workers; the target compares Rss"
+                " mean of the workers after /healthz and /admin/login/; the targets compare"
+                " Rss and private"
             ),
         },
         "collectstatic_seconds": collectstatic_seconds,

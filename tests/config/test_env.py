@@ -230,10 +230,9 @@ def test_a_bad_value_in_the_env_file_is_named_with_its_value(
 
 
 def test_sqlite_urls_resolve_relative_paths_to_the_project_folder() -> None:
-    assert database_config("sqlite:///db.sqlite3", conn_max_age=0, ssl_require=False) == {
-        "ENGINE": "django.db.backends.sqlite3",
-        "NAME": BASE_DIR / "db.sqlite3",
-    }
+    relative = database_config("sqlite:///db.sqlite3", conn_max_age=0, ssl_require=False)
+    assert relative["ENGINE"] == "django.db.backends.sqlite3"
+    assert relative["NAME"] == BASE_DIR / "db.sqlite3"
     absolute = database_config("sqlite:////var/data/app.db", conn_max_age=0, ssl_require=False)
     assert absolute["NAME"] == Path("/var/data/app.db")
 

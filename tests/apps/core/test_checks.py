@@ -127,6 +127,15 @@ def test_a_csp_middleware_that_is_not_installed_fires_w005(production: Settings)
     assert ids(checks.check_csp()) == {"bastion.W005"}
 
 
+def test_a_subclass_of_django_csps_middleware_counts_as_installed(production: Settings) -> None:
+    subclass = "tests.apps.core.test_csp_header.StagingImagesCSPMiddleware"
+    production.MIDDLEWARE = [
+        subclass if m == checks.CSP_MIDDLEWARE else m for m in production.MIDDLEWARE
+    ]
+
+    assert checks.check_csp() == []
+
+
 def test_a_report_only_csp_without_an_enforced_one_fires_w006(production: Settings) -> None:
     production.CONTENT_SECURITY_POLICY_REPORT_ONLY = production.CONTENT_SECURITY_POLICY
     production.CONTENT_SECURITY_POLICY = None

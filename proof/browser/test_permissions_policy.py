@@ -1,0 +1,61 @@
+"""Chromium allows no powerful feature on Bastion's pages, served by the production stack."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, sync_playwright
+
+from proof import harness as stack
+from proof.harness import unavailable
+
+CHROMIUM = Path("/usr/bin/chromium")
+PAGES = ("/admin/login/", "/healthz", "/no/such/page/")
+
+
+@pytest.fixture(scope="module")
+def port(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
+    """gunicorn with gunicorn.conf.py, USE_SSL on, on a fresh PostgreSQL database."""
+    log = tmp_path_factory.mktemp("permissions") / "gunicorn.log"
+    with stack.fresh_database("permissions") as database:
+        stack.collectstatic()
+        stack.release(database.url)
+        env = stack.production_env(database.url, DJANGO_SETTINGS_MODULE="config.settings")
+        with stack.Server("config.wsgi", env, log) as server:
+            server.wait_until_serving()
+            yield server.port
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.is_file():
+        unavailable("chromium is not installed (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--headless", "--no-sandbox", "--disable-background-networking"],
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_chromium_allows_none_of_the_features_it_knows(
+    browser: Browser, port: int, path: str
+) -> None:
+    # The router's header: the app serves this request as an HTTPS one.
+    context = browser.new_context(extra_http_headers={"X-Forwarded-Proto": "https"})
+    try:
+        page = context.new_page()
+        page.goto(f"http://{stack.HOST}:{port}{path}")
+        known = page.evaluate("document.featurePolicy.features()")
+        allowed = page.evaluate("document.featurePolicy.allowedFeatures()")
+    finally:
+        context.close()
+
+    assert {"camera", "geolocation", "clipboard-read", "publickey-credentials-create"} <= set(known)
+    assert allowed == []
