@@ -46,7 +46,7 @@ dev: install .env ## Migrate SQLite and serve the app on http://127.0.0.1:8000
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 test: install ## Run the project's tests: seconds, SQLite (DATABASE_URL=postgres://... for PostgreSQL)
-	$(BIN)/python -m pytest tests $(PYTEST_ARGS)
+	$(BIN)/python -m pytest tests --numprocesses auto $(PYTEST_ARGS)
 
 lint: install ## Check style, formatting and types (ruff, mypy strict)
 	$(BIN)/ruff check .

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import functools
 import importlib.util
 import os
 import secrets
@@ -12,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import global_settings
 from django.core.management import call_command
 from django.test import override_settings
 from pytest_django import Settings
@@ -32,6 +35,15 @@ def collected_static(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]
     with override_settings(STATIC_ROOT=root, WHITENOISE_SKIP_COMPRESS_EXTENSIONS=uncompressed):
         call_command("collectstatic", interactive=False, verbosity=0)
         yield root
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings: Settings) -> None:
+    """Tests that sign users in test the flows, not the hasher: a cheap one keeps them quick.
+
+    Tests of the shipped hashers read them from config/settings.py (`production`).
+    """
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
@@ -71,7 +83,23 @@ def run_python(code_or_args: list[str], env: dict[str, str]) -> subprocess.Compl
 
 
 def load_settings_module(**environ: str) -> dict[str, Any]:
-    """Evaluate config/settings.py afresh with only these variables, as a new process would."""
+    """Evaluate config/settings.py afresh with only these variables, as a new process would.
+
+    The same variables give the same settings, so each set is evaluated once and every
+    caller gets its own copy to change. With SENTRY_DSN it is evaluated every time: the
+    module then starts error tracking, which is what such a test looks at.
+    """
+    if "SENTRY_DSN" in environ:
+        return _evaluate_settings(frozenset(environ.items()))
+    return copy.deepcopy(_settings_with(frozenset(environ.items())))
+
+
+@functools.cache
+def _settings_with(environ: frozenset[tuple[str, str]]) -> dict[str, Any]:
+    return _evaluate_settings(environ)
+
+
+def _evaluate_settings(environ: frozenset[tuple[str, str]]) -> dict[str, Any]:
     from config.env import Env
 
     spec = importlib.util.find_spec("config.settings")
@@ -81,7 +109,7 @@ def load_settings_module(**environ: str) -> dict[str, Any]:
     with pytest.MonkeyPatch.context() as patch:
         for name in Env.model_fields:
             patch.delenv(name, raising=False)
-        for name, value in environ.items():
+        for name, value in environ:
             patch.setenv(name, value)
         spec.loader.exec_module(module)
     return {name: getattr(module, name) for name in dir(module) if name.isupper()}
@@ -104,6 +132,8 @@ def apply_production_settings(settings: Settings, **overrides: str) -> Settings:
         # The test database and the collected static files stay as they are.
         if name not in {"DATABASES", "STATIC_ROOT", "STORAGES", "LOGGING"}:
             setattr(settings, name, value)
+    # Django's own default where the module sets none (the suite swaps in a quick hasher).
+    settings.PASSWORD_HASHERS = values.get("PASSWORD_HASHERS", global_settings.PASSWORD_HASHERS)
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     return settings
 

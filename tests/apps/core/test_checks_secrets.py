@@ -27,6 +27,7 @@ def ids(messages: list[Any]) -> set[str]:
         string.ascii_lowercase + string.digits + string.ascii_uppercase,
         strong_key()[:30] + "0123456789" + strong_key()[:20],
     ],
+    ids=["repeated word", "repeated phrase", "alphabet", "a run of digits in a random key"],
 )
 def test_a_patterned_key_that_passes_djangos_rule_fires_e020(
     production: Settings, key: str
