@@ -11,7 +11,10 @@ import pytest
 from proof.starter.project import copy_project, files_naming, make
 
 # How code, settings and docs refer to the demo: its package, paths, URLs and tables.
-DEMO_REFERENCES = ("apps.demo", "apps/demo", "demo:", "demo_", "/guestbook/", "/api/messages/")
+DEMO_REFERENCES = (
+    "apps.demo", "apps/demo", "demo:", "demo_message", "demo_sitecounter", "/guestbook/",
+    "/api/messages/",
+)
 
 
 @pytest.fixture(scope="module")

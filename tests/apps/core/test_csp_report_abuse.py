@@ -25,7 +25,7 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("apps.core.ratelimit.time.time", lambda: NOW)
 
 
-def report(document_uri: str = "https://testserver/guestbook/") -> dict[str, object]:
+def report(document_uri: str = "https://testserver/a-page/") -> dict[str, object]:
     return {"document-uri": document_uri, "blocked-uri": "inline", "effective-directive": "x"}
 
 

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 REPORT_URI_FORM = {
     "csp-report": {
-        "document-uri": "https://testserver/guestbook/",
+        "document-uri": "https://testserver/a-page/",
         "blocked-uri": "inline",
         "violated-directive": "script-src-elem",
         "effective-directive": "script-src-elem",
@@ -156,7 +156,7 @@ def test_csp_report_uri_form_is_logged_as_one_structured_line(
     fields = json.loads(message.removeprefix("csp-violation "))
     assert fields["blocked-uri"] == "inline"
     assert fields["effective-directive"] == "script-src-elem"
-    assert fields["document-uri"] == "https://testserver/guestbook/"
+    assert fields["document-uri"] == "https://testserver/a-page/"
 
 
 def test_csp_reporting_api_form_is_logged_the_same_way(
