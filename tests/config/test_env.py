@@ -30,6 +30,23 @@ BAD_VALUES = [
     ("CORS_ALLOWED_ORIGINS", "app.example.com", "origins like https://"),
     ("CSRF_TRUSTED_ORIGINS", "https://example.com/path", "origins like https://"),
     ("CSP_REPORT_ONLY_POLICY", "{not json", "JSON object"),
+    ("REDIS_URL", "http://cache.example.com:6379", "redis://host:6379/0"),
+    ("REDIS_URL", "redis://cache.example.com:port/0", "redis://host:6379/0"),
+    ("REDIS_URL", "redis:///0", "redis://host:6379/0"),
+    ("REDIS_SSL_CERT_REQS", "optional", "required or none"),
+    ("CACHE_KEY_PREFIX", "my app", "letters, digits"),
+    ("AWS_STORAGE_BUCKET_NAME", "My_Bucket", "an S3 bucket name"),
+    ("AWS_S3_ENDPOINT_URL", "s3.example.com", "an http(s) URL"),
+    ("AWS_S3_REGION_NAME", "EU West 1", "a region name"),
+    ("AWS_QUERYSTRING_EXPIRE", "0", "from 1 to 604800"),
+    ("AWS_QUERYSTRING_EXPIRE", "a week", "from 1 to 604800"),
+    ("TASKS_BACKEND", "celery", "immediate or database"),
+    ("FORWARDED_ALLOW_IPS", "10.0.0.5,router", "addresses and networks"),
+    ("FORWARDED_ALLOW_IPS", "10.0.0.0/33", "addresses and networks"),
+    ("LOGIN_FAILURE_LIMIT", "0", "from 1 to 100"),
+    ("LOGIN_LOCKOUT_MINUTES", "forever", "minutes from 1 to 1440"),
+    ("CSP_REPORTS_PER_MINUTE", "-1", "from 1 to 10000"),
+    ("ADMIN_2FA", "sometimes", "true or false"),
 ]
 
 ENTRY_POINTS = {

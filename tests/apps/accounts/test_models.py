@@ -63,5 +63,8 @@ def test_nothing_in_accounts_imports_the_demo() -> None:
     assert imported
     # The accounts app stands on its own: only Django and the project's core.
     assert {name.split(".")[0] for name in imported} <= {"__future__", "django", "apps"}
-    assert {name.split(".")[1] for name in imported if name.startswith("apps.")} <= {"core", "accounts"}
+    assert {name.split(".")[1] for name in imported if name.startswith("apps.")} <= {
+        "core",
+        "accounts",
+    }
     assert apps.get_app_config("accounts").name == "apps.accounts"
