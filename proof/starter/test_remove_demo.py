@@ -12,7 +12,12 @@ from proof.starter.project import copy_project, files_naming, make
 
 # How code, settings and docs refer to the demo: its package, paths, URLs and tables.
 DEMO_REFERENCES = (
-    "apps.demo", "apps/demo", "demo:", "demo_message", "demo_sitecounter", "/guestbook/",
+    "apps.demo",
+    "apps/demo",
+    "demo:",
+    "demo_message",
+    "demo_sitecounter",
+    "/guestbook/",
     "/api/messages/",
 )
 
@@ -22,7 +27,15 @@ def without_demo(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> tuple[Path, subprocess.CompletedProcess[str]]:
     tree = copy_project(tmp_path_factory.mktemp("nodemo") / "project")
-    return tree, make(tree, "remove-demo")
+    removed = make(tree, "remove-demo")
+    # Committed, as a user would: the Heroku and Docker proofs deploy the committed tree.
+    for command in (
+        ["init", "--quiet"],
+        ["add", "--all"],
+        ["-c", "user.name=Proof", "-c", "user.email=proof@localhost", "commit", "-qm", "No demo"],
+    ):
+        subprocess.run(["git", *command], cwd=tree, check=True, capture_output=True)
+    return tree, removed
 
 
 def test_removing_the_demo_takes_one_step(
