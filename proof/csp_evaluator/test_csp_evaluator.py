@@ -27,7 +27,6 @@ from tests.conftest import apply_production_settings
 HERE = Path(__file__).resolve().parent
 EVALUATOR_VERSION = "1.1.8"
 FAILING = {"HIGH", "MEDIUM"}
-HTTPS = {"X-Forwarded-Proto": "https"}
 
 
 @pytest.fixture(scope="session")
@@ -76,7 +75,7 @@ def project_pages(client: Client) -> dict[str, str]:
         "admin login": reverse("admin:login"),
     }
     headers = {
-        name: client.get(path, headers=HTTPS)["Content-Security-Policy"]
+        name: client.get(path, secure=True)["Content-Security-Policy"]
         for name, path in pages.items()
     }
     client.force_login(admin)
@@ -86,7 +85,7 @@ def project_pages(client: Client) -> dict[str, str]:
         "admin change form": reverse("admin:accounts_user_change", args=[admin.pk]),
         "admin add form": reverse("admin:accounts_user_add"),
     }.items():
-        response = client.get(path, headers=HTTPS)
+        response = client.get(path, secure=True)
         assert response.status_code == 200, name
         headers[name] = response["Content-Security-Policy"]
     return headers
