@@ -523,10 +523,14 @@ denied_features = """
     private-state-token-issuance private-state-token-redemption publickey-credentials-create
     publickey-credentials-get rewriter screen-wake-lock serial shared-storage
     shared-storage-select-url speaker-selection storage-access summarizer sync-xhr tools
-    translator unload usb vertical-scroll vr web-app-installation web-share webnn
+    translator usb vertical-scroll vr web-app-installation web-share webnn
     window-management writer xr-spatial-tracking
 """
-PERMISSIONS_POLICY: dict[str, list[str]] = {feature: [] for feature in denied_features.split()}
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    **{feature: [] for feature in denied_features.split()},
+    # The admin's jQuery and its related-object pop-ups listen for unload on this site.
+    "unload": ["self"],
+}
 
 
 # Cross-origin resource sharing (django-cors-headers), for the JSON API only

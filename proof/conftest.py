@@ -9,9 +9,29 @@ import pytest
 from django.test.utils import override_settings
 
 from proof.site import settings as site_settings
+from proof.stack import (
+    database,
+    database_proxy,
+    migrated_database,
+    module_stack,
+    proxied_url,
+    serve,
+    static_files,
+)
 from tests.conftest import clean_env, collected_static, production
 
-__all__ = ["clean_env", "collected_static", "production"]
+__all__ = [
+    "clean_env",
+    "collected_static",
+    "database",
+    "database_proxy",
+    "migrated_database",
+    "module_stack",
+    "production",
+    "proxied_url",
+    "serve",
+    "static_files",
+]
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -6,10 +6,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser
 
 from proof import harness as stack
-from proof.harness import unavailable
 
 CHROMIUM = Path("/usr/bin/chromium")
 PAGES = ("/admin/login/", "/healthz", "/no/such/page/")
@@ -28,23 +27,8 @@ def port(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
             yield server.port
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.is_file():
-        unavailable("chromium is not installed (apt-get install chromium)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--headless", "--no-sandbox", "--disable-background-networking"],
-        )
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
 @pytest.mark.parametrize("path", PAGES)
-def test_chromium_allows_none_of_the_features_it_knows(
+def test_chromium_allows_no_feature_it_knows_but_unload_for_the_site(
     browser: Browser, port: int, path: str
 ) -> None:
     # The router's header: the app serves this request as an HTTPS one.
@@ -58,4 +42,5 @@ def test_chromium_allows_none_of_the_features_it_knows(
         context.close()
 
     assert {"camera", "geolocation", "clipboard-read", "publickey-credentials-create"} <= set(known)
-    assert allowed == []
+    # The admin's scripts listen for unload, which the policy leaves to the site itself.
+    assert set(allowed) <= {"unload"}

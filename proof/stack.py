@@ -1,5 +1,5 @@
 """
-The production stack for the reliability tests, built from fixtures.
+The production stack as fixtures, for every proof that serves it (proof/conftest.py).
 
 gunicorn with gunicorn.conf.py on 127.0.0.1, USE_SSL on (requests carry X-Forwarded-Proto),
 collected static files, and a fresh PostgreSQL database per test: a copy of one migrated by
