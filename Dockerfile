@@ -38,12 +38,12 @@ ENV UV_COMPILE_BYTECODE=1 \
     UV_PYTHON_DOWNLOADS=never \
     UV_PROJECT_ENVIRONMENT=/opt/venv
 
-# Only uv.lock, pyproject.toml and .python-version are read here, so editing
-# the code reuses this layer. No dev group: linters and test tools stay out.
+# Only uv.lock, pyproject.toml and .python-version are copied in here, so editing
+# the code reuses this layer, and any change to them rebuilds it (a copied file is
+# part of the layer's cache key; a bind mount's content is not, for every builder).
+# No dev group: linters and test tools stay out.
+COPY uv.lock pyproject.toml .python-version ./
 RUN --mount=type=cache,target=/root/.cache/uv \
-    --mount=type=bind,source=uv.lock,target=/app/uv.lock \
-    --mount=type=bind,source=pyproject.toml,target=/app/pyproject.toml \
-    --mount=type=bind,source=.python-version,target=/app/.python-version \
     uv sync --locked --no-install-project --no-default-groups
 
 
@@ -53,9 +53,6 @@ RUN --mount=type=cache,target=/root/.cache/uv \
 FROM deps AS dev
 
 RUN --mount=type=cache,target=/root/.cache/uv \
-    --mount=type=bind,source=uv.lock,target=/app/uv.lock \
-    --mount=type=bind,source=pyproject.toml,target=/app/pyproject.toml \
-    --mount=type=bind,source=.python-version,target=/app/.python-version \
     uv sync --locked --no-install-project --no-default-groups --group dev
 
 COPY . .
