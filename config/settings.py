@@ -96,6 +96,8 @@ MIDDLEWARE = [
     "apps.core.middleware.PrivateResponseMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    # After django-csp's, so it sees each page before django-csp writes the header.
+    "apps.core.middleware.NoncedPagesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -136,3 +136,14 @@ def test_asking_for_a_nonce_after_the_header_is_sent_is_an_error() -> None:
 
     with pytest.raises(CSPNonceError):
         str(request.csp_nonce)  # type: ignore[attr-defined]
+
+
+@pytest.mark.django_db
+def test_a_page_without_a_script_still_names_a_nonce_beside_strict_dynamic(client: Client) -> None:
+    # The home page of the project has no script; alone, 'strict-dynamic' reads as invalid.
+    response = client.get("/no-such-page/")
+
+    policy = response["Content-Security-Policy"]
+    assert "<script" not in response.content.decode()
+    assert "script-src 'nonce-" in policy
+    assert "'strict-dynamic'" in policy
