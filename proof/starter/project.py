@@ -41,7 +41,16 @@ def make(tree: Path, *args: str, timeout: float = 900) -> subprocess.CompletedPr
     env = {
         name: value
         for name, value in os.environ.items()
-        if name not in {"DJANGO_SETTINGS_MODULE", "DATABASE_URL", "PYTEST_ADDOPTS"}
+        # A make run by `make prove` would otherwise inherit its level and flags.
+        if name
+        not in {
+            "DJANGO_SETTINGS_MODULE",
+            "DATABASE_URL",
+            "PYTEST_ADDOPTS",
+            "MAKEFLAGS",
+            "MFLAGS",
+            "MAKELEVEL",
+        }
     }
     return subprocess.run(
         ["make", "--no-print-directory", f"TOOLS={TOOLS}", *args],
