@@ -232,7 +232,6 @@ def test_every_make_target_the_workflow_runs_exists() -> None:
     ("job_name", "variables"),
     [
         ("browser", {"BROWSER_EXECUTABLE"}),
-        ("observatory", {"OBSERVATORY_NETNS"}),
         ("proof", set()),
     ],
 )
