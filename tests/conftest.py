@@ -118,6 +118,18 @@ def _evaluate_settings(environ: frozenset[tuple[str, str]]) -> dict[str, Any]:
     return {name: getattr(module, name) for name in dir(module) if name.isupper()}
 
 
+def startup_refusal(capsys: pytest.CaptureFixture[str], **environ: str) -> list[str]:
+    """The lines a start-up with these variables stops with (exit status 3 asserted)."""
+    from config.env import CONFIG_ERROR_EXIT_STATUS
+
+    with pytest.raises(SystemExit) as stopped:
+        load_settings_module(SECRET_KEY=strong_key(), **environ)
+    output = capsys.readouterr()
+    assert stopped.value.code == CONFIG_ERROR_EXIT_STATUS
+    assert not output.out
+    return output.err.strip().splitlines()
+
+
 PRODUCTION_ENVIRON = {
     # Made afresh for each run: a key written in a file is public (bastion.E021).
     "SECRET_KEY": strong_key(),
