@@ -55,7 +55,7 @@ lint: install ## Check style, formatting and types (ruff, mypy strict)
 
 prove: install ## Prove the starter's claims against real servers (PROOF=proof/<area> for one area)
 	$(UV) sync --locked --inexact $(PROOF_GROUPS) --python $(SYSTEM_PYTHON)
-	$(BIN)/python -m pytest $(PROOF) $(PYTEST_ARGS)
+	PROOF_UV="$(abspath $(UV))" $(BIN)/python -m pytest $(PROOF) $(PYTEST_ARGS)
 
 audit: install ## Check the locked dependencies for known vulnerabilities (needs the advisory service)
 	$(UV) sync --locked --inexact --group audit --python $(SYSTEM_PYTHON)

@@ -34,6 +34,9 @@ REPO = Path(__file__).resolve().parent.parent
 GUNICORN_CONF = REPO / "gunicorn.conf.py"
 # Tools come from the environment that runs this module: the project's .venv.
 BIN = Path(sys.executable).parent
+# The uv the Makefile pins. `make prove` names it, wherever its TOOLS put it; a bare
+# pytest run finds it where `make install` puts it by default.
+UV = Path(os.environ.get("PROOF_UV") or REPO / ".tools" / "bin" / "uv")
 
 # Every request names this host, as a browser would the site's domain; the app lists it
 # in ALLOWED_HOSTS. Connections still go to 127.0.0.1.

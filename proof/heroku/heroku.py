@@ -110,8 +110,8 @@ def checkout(destination: Path) -> Path:
 
 
 def project_uv() -> Path:
-    """The uv the Makefile pins, which `make install` puts in .tools."""
-    return REPO / ".tools" / "bin" / "uv"
+    """The uv the Makefile pins (see harness.UV)."""
+    return harness.UV
 
 
 def uv_version() -> str:

@@ -8,11 +8,11 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from proof.harness import REPO
+from proof.harness import REPO, UV
 
 # The copy gets its own virtual environment (its dependencies may differ: init can drop
 # the proof group) but reuses this checkout's uv, whose cache makes the install quick.
-TOOLS = REPO / ".tools"
+TOOLS = UV.parent.parent
 # What a checkout makes for itself and never commits.
 LOCAL = {".git", ".venv", ".tools", "__pycache__", "node_modules", "staticfiles", ".pytest_cache"}
 LOCAL |= {".mypy_cache", ".ruff_cache", ".hypothesis", ".env", "db.sqlite3"}

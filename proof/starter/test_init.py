@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from proof import harness
 from proof.starter.project import copy_project, files_naming, make, snapshot
 
 STARTER = tomllib.loads(Path("pyproject.toml").read_text())["project"]["name"]
@@ -72,7 +73,7 @@ def test_the_initialised_lock_file_is_current(
     tree, _ = initialised
 
     result = subprocess.run(
-        [str(Path(".tools/bin/uv").resolve()), "lock", "--check"],
+        [str(harness.UV), "lock", "--check"],
         cwd=tree,
         capture_output=True,
         text=True,

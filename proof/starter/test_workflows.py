@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 import yaml
 
+from proof import harness
 from proof.harness import unavailable
 from tests.conftest import REPO
 
@@ -143,7 +144,7 @@ def test_the_lock_has_a_wheel_of_every_dependency_for_each_python_in_the_matrix(
     python: str, tmp_path: Path
 ) -> None:
     """A locked version without a wheel for a new Python would build from source, or fail."""
-    uv = REPO / ".tools" / "bin" / "uv"
+    uv = harness.UV
     requirements = tmp_path / "requirements.txt"
     exported = run(
         [str(uv), "export", "--locked", "--group", "dev", "--no-emit-project", "--no-hashes",
