@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sentry_sdk
 from django.conf import global_settings
 from django.core.management import call_command
 from django.test import override_settings
@@ -44,6 +45,20 @@ def fast_password_hashing(settings: Settings) -> None:
     Tests of the shipped hashers read them from config/settings.py (`production`).
     """
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def no_error_tracking_left_running() -> Iterator[None]:
+    """A test that evaluates the settings with SENTRY_DSN starts Sentry; it stops after it.
+
+    Later tests run without a client, as a process without SENTRY_DSN does. Left running,
+    its Django integration would also wrap every signal of every later test in a span.
+    """
+    yield
+    client = sentry_sdk.get_client()
+    if client.is_active():
+        client.close(timeout=2)
+        sentry_sdk.get_global_scope().set_client(None)
 
 
 @pytest.fixture(autouse=True)
@@ -144,8 +159,10 @@ def apply_production_settings(settings: Settings, **overrides: str) -> Settings:
     """Switch to the settings config/settings.py makes for production, with these variables."""
     values = load_settings_module(**{**PRODUCTION_ENVIRON, **overrides})
     for name, value in values.items():
-        # The test database and the collected static files stay as they are.
-        if name not in {"DATABASES", "STATIC_ROOT", "STORAGES", "LOGGING"}:
+        # The test database and the collected static files stay as they are. A value the
+        # suite already has is left alone: each change resets what depends on the setting.
+        keep = name in {"DATABASES", "STATIC_ROOT", "STORAGES", "LOGGING"}
+        if not keep and (not hasattr(settings, name) or getattr(settings, name) != value):
             setattr(settings, name, value)
     # Django's own default where the module sets none (the suite swaps in a quick hasher).
     settings.PASSWORD_HASHERS = values.get("PASSWORD_HASHERS", global_settings.PASSWORD_HASHERS)

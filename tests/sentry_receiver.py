@@ -100,7 +100,8 @@ def sentry_ingest() -> Iterator[tuple[str, Ingest]]:
             """Quiet: the test reads what arrived, not the access log."""
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # A short poll: shutdown() waits up to one interval for the loop to notice.
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
         yield f"http://{PUBLIC_KEY}@127.0.0.1:{server.server_port}/{PROJECT_ID}", ingest

@@ -109,9 +109,11 @@ def _point_default_database_at(monkeypatch: pytest.MonkeyPatch, port: int) -> No
     monkeypatch.setitem(connections.settings, "default", unreachable)
 
 
-def test_readyz_answers_503_within_two_seconds_when_the_database_hangs(
-    client: Client, monkeypatch: pytest.MonkeyPatch, silent_server: int
+def test_readyz_answers_503_at_its_timeout_when_the_database_hangs(
+    client: Client, monkeypatch: pytest.MonkeyPatch, settings: Settings, silent_server: int
 ) -> None:
+    # The shipped 1.5 s, shortened: the test is about giving up, not about waiting.
+    settings.READINESS_TIMEOUT_SECONDS = 0.2
     _point_default_database_at(monkeypatch, silent_server)
 
     started = time.monotonic()
@@ -120,6 +122,7 @@ def test_readyz_answers_503_within_two_seconds_when_the_database_hangs(
 
     assert response.status_code == HTTPStatus.SERVICE_UNAVAILABLE
     assert response.json() == {"status": "unavailable", "database": "timeout"}
+    # Well before the driver's own 5 s connect timeout: the probe stopped waiting.
     assert elapsed < 2
 
 
