@@ -162,7 +162,10 @@ def test_a_redis_outage_mid_run_costs_no_request_a_5xx(
     assert max(elapsed for _, _, elapsed in results["during"]) < 2.0
     text = log.read_text()
     unreachable = text.count("Redis cache unavailable")
-    assert 1 <= unreachable <= 2, text[-3000:]  # one line per worker process at most
+    # One line as a worker process sees the outage start, not one per request (hundreds
+    # were served during it). A worker may see it twice: a call that times out on a busy
+    # machine just after Redis is back starts a second, short outage of its own.
+    assert 1 <= unreachable <= 2 * 2, text[-3000:]
     assert text.count("Redis cache available again") == unreachable
     assert "Traceback" not in text
     print(
