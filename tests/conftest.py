@@ -38,6 +38,22 @@ def collected_static(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]
         yield root
 
 
+@pytest.fixture(scope="session", autouse=True)
+def readiness_probe_disconnected(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """/readyz queries from a thread of its own, which keeps its connection as a worker does.
+
+    It is closed before the test database is dropped: PostgreSQL drops no database that a
+    session still uses.
+    """
+    yield
+    from django.db import connections
+
+    from apps.core import views
+
+    with django_db_blocker.unblock():
+        views._probe_pool.submit(connections.close_all).result(timeout=10)
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings: Settings) -> None:
     """Tests that sign users in test the flows, not the hasher: a cheap one keeps them quick.
