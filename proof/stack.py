@@ -27,14 +27,14 @@ def static_files() -> None:
 @pytest.fixture(scope="session")
 def migrated_database() -> Iterator[Database]:
     """Migrated once by heroku-release.sh; each test gets a copy."""
-    with harness.fresh_database("reliability") as database:
+    with harness.fresh_database("proof") as database:
         harness.release(database.url)
         yield database
 
 
 @pytest.fixture
 def database(migrated_database: Database) -> Iterator[Database]:
-    with harness.fresh_database("reliability", template=migrated_database.name) as database:
+    with harness.fresh_database("proof", template=migrated_database.name) as database:
         yield database
 
 
@@ -75,7 +75,7 @@ def module_stack(
 ) -> Iterator[tuple[Database, Server]]:
     """One database and one server shared by a module's tests, none of which may change them."""
     servers: list[Server] = []
-    with harness.fresh_database("reliability", template=migrated_database.name) as database:
+    with harness.fresh_database("proof", template=migrated_database.name) as database:
         try:
             yield database, _serve(tmp_path_factory.mktemp("gunicorn"), servers)(database.url)
         finally:

@@ -128,10 +128,11 @@ def pinned_uv_version() -> str:
     return match.group(1)
 
 
-def install(slug: Path) -> subprocess.CompletedProcess[str]:
+def install(slug: Path, *, test_groups: bool = False) -> subprocess.CompletedProcess[str]:
     """Install from the lock as the Python buildpack does, into a fresh environment.
 
-    The interpreter is this one: nothing is downloaded.
+    A release build installs the runtime dependencies only; Heroku CI's test build adds
+    the default groups (`test_groups`). The interpreter is this one: nothing is downloaded.
     """
     env = {
         "PATH": os.environ["PATH"],
@@ -143,7 +144,9 @@ def install(slug: Path) -> subprocess.CompletedProcess[str]:
     }
     if "UV_CACHE_DIR" in os.environ:
         env["UV_CACHE_DIR"] = os.environ["UV_CACHE_DIR"]
-    command = [str(project_uv()), "sync", "--locked", "--no-default-groups", "--compile-bytecode"]
+    command = [str(project_uv()), "sync", "--locked", "--compile-bytecode"]
+    if not test_groups:
+        command.append("--no-default-groups")
     return subprocess.run(
         [*command, "--no-progress", "--python", sys.executable],
         cwd=slug,

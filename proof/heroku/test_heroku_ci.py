@@ -25,7 +25,6 @@ import os
 import secrets
 import shutil
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -81,25 +80,7 @@ def slug(tmp_path_factory: pytest.TempPathFactory) -> Path:
     heroku.require(shutil.which("git") is not None, "git")
     heroku.require(heroku.project_uv().exists(), f"uv at {heroku.project_uv()} (make install)")
     path = heroku.checkout(tmp_path_factory.mktemp("heroku-ci") / "app")
-    env = {
-        "PATH": os.environ["PATH"],
-        "HOME": os.environ.get("HOME", str(path)),
-        "UV_PROJECT_ENVIRONMENT": str(path / ".venv"),
-        "UV_PYTHON_DOWNLOADS": "never",
-        "UV_NO_MANAGED_PYTHON": "1",
-    }
-    if "UV_CACHE_DIR" in os.environ:
-        env["UV_CACHE_DIR"] = os.environ["UV_CACHE_DIR"]
-    installed = subprocess.run(
-        [str(heroku.project_uv()), "sync", "--locked", "--compile-bytecode", "--no-progress",
-         "--python", sys.executable],
-        cwd=path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )  # fmt: skip
+    installed = heroku.install(path, test_groups=True)
     assert installed.returncode == 0, installed.stderr
     return path
 

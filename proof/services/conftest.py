@@ -1,7 +1,7 @@
 """
-Real servers for the services proofs: Redis on 127.0.0.1:6379 (never stopped: outages
-go through a TCP proxy the test controls), a throwaway PostgreSQL database, and the
-production harness. Every key a test writes carries its own prefix and is deleted after.
+Redis for the services proofs: the server on 127.0.0.1:6379 (never stopped: outages go
+through a TCP proxy the test controls). Every key a test writes carries its own prefix
+and is deleted after. The databases and the production stack come from proof/stack.py.
 """
 
 from __future__ import annotations
@@ -13,8 +13,7 @@ from collections.abc import Iterator
 import pytest
 import redis
 
-from proof import harness
-from proof.harness import Database, unavailable
+from proof.harness import unavailable
 
 REDIS_ADDRESS = ("127.0.0.1", 6379)
 
@@ -40,22 +39,3 @@ def key_prefix(redis_server: tuple[str, int]) -> Iterator[str]:
             client.delete(*keys)
     finally:
         client.close()
-
-
-@pytest.fixture(scope="session")
-def static_files() -> None:
-    harness.collectstatic()
-
-
-@pytest.fixture(scope="session")
-def migrated_database() -> Iterator[Database]:
-    """A fresh PostgreSQL database migrated by the release step (heroku-release.sh)."""
-    with harness.fresh_database("services") as database:
-        harness.release(database.url)
-        yield database
-
-
-@pytest.fixture
-def database(migrated_database: Database) -> Iterator[Database]:
-    with harness.fresh_database("services", template=migrated_database.name) as database:
-        yield database
