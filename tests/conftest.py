@@ -18,7 +18,7 @@ import sentry_sdk
 from django.conf import global_settings
 from django.core.management import call_command
 from django.test import override_settings
-from pytest_django import Settings
+from pytest_django import DjangoDbBlocker, Settings
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -39,7 +39,9 @@ def collected_static(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]
 
 
 @pytest.fixture(scope="session", autouse=True)
-def readiness_probe_disconnected(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+def readiness_probe_disconnected(
+    django_db_setup: None, django_db_blocker: DjangoDbBlocker
+) -> Iterator[None]:
     """/readyz queries from a thread of its own, which keeps its connection as a worker does.
 
     It is closed before the test database is dropped: PostgreSQL drops no database that a
