@@ -17,9 +17,12 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 # uv installs into the project's .venv with the Python that runs make;
-# it never downloads an interpreter.
+# it never downloads an interpreter. It compiles the bytecode as it installs,
+# as the Heroku build and the image do: a process then starts without compiling
+# Django first, even where Python is told not to write bytecode.
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
+export UV_COMPILE_BYTECODE := 1
 
 .DEFAULT_GOAL := help
 .PHONY: help install dev test prove lint audit format check manage migrate superuser secret-key bench init upgrade remove-demo clean
