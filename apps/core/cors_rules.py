@@ -21,11 +21,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import exrex
-from publicsuffixlist import PublicSuffixList
+
+from apps.core.public_suffixes import public_suffixes
 
 ATTACKER = "attacker"
 SAMPLES = 40
-_psl = PublicSuffixList()
 
 
 def pattern_text(regex: str | re.Pattern[str]) -> tuple[str, int]:
@@ -66,7 +66,7 @@ def intended_origins(pattern: str) -> list[str]:
 def site(origin: str) -> str | None:
     """The registrable domain of an origin (`example.com` for https://a.example.com)."""
     host = urlsplit(origin).hostname or ""
-    return _psl.privatesuffix(host)
+    return public_suffixes().privatesuffix(host)
 
 
 def look_alikes(origin: str) -> Iterable[str]:
@@ -82,7 +82,7 @@ def look_alikes(origin: str) -> Iterable[str]:
     registrable = site(origin) or host
     yield f"{scheme}://{ATTACKER}{registrable}{port}"
     yield f"{scheme}://{ATTACKER}-{registrable}{port}"
-    suffix = _psl.publicsuffix(host) or ""
+    suffix = public_suffixes().publicsuffix(host) or ""
     if suffix:
         yield f"{scheme}://{ATTACKER}.{suffix}{port}"
         yield f"{scheme}://{ATTACKER}-bastion.{suffix}{port}"

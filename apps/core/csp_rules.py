@@ -24,9 +24,9 @@ from typing import Any
 from csp.constants import NONCE
 from django.core.checks import CheckMessage, Warning
 from django.urls import URLPattern, URLResolver, get_resolver
-from publicsuffixlist import PublicSuffixList
 
 from apps.core.admin_site import ADMIN_POLICY_MARK
+from apps.core.public_suffixes import public_suffixes
 
 # Which directive the browser reads for each kind of content, most specific first.
 FALLBACKS: dict[str, tuple[str, ...]] = {
@@ -83,7 +83,6 @@ GADGET_HOSTS = frozenset(
 HOST_SOURCE = re.compile(
     r"^(?:(?P<scheme>[a-z][a-z0-9+.-]*)://)?(?P<host>[^/:]+)(?::[^/]*)?(?:/.*)?$"
 )
-_psl = PublicSuffixList()
 
 
 def sources(directives: dict[str, Any], name: str) -> list[str] | None:
@@ -148,9 +147,7 @@ def shared_or_gadget(source: str) -> bool:
     if not host or host == "*":
         return False
     bare = host.removeprefix("*.")
-    if host.startswith("*.") and _psl.is_public(bare):
-        return True
-    if _psl.is_public(bare):
+    if public_suffixes().is_public(bare):
         return True
     return any(
         bare == gadget or (host.startswith("*.") and gadget.endswith("." + bare))
@@ -217,7 +214,8 @@ def policy_findings(directives: dict[str, Any], where: str = "") -> Iterable[Che
         f"{name} {source}"
         for name in NO_WILDCARD_DIRECTIVES
         for source in effective(directives, name) or []
-        if any_site(source) or _psl.is_public(subdomain_wildcard(source) or "")
+        if any_site(source)
+        or ((wildcard := subdomain_wildcard(source)) and public_suffixes().is_public(wildcard))
     ]
     if open_:
         yield Warning(

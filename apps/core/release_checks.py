@@ -26,10 +26,10 @@ from django.core.checks import CheckMessage, Error, Tags, Warning, register
 from django.core.exceptions import ImproperlyConfigured
 from django.core.signing import JSONSerializer
 from django.utils.module_loading import import_string
-from publicsuffixlist import PublicSuffixList
 
 from apps.core import cors_rules, secret_rules
 from apps.core.checks import secret_key_problem
+from apps.core.public_suffixes import icann_suffixes, public_suffixes
 
 STRONG_HASHERS = (
     PBKDF2PasswordHasher,
@@ -54,8 +54,6 @@ KNOWN_REFERRER_POLICIES = STRONG_REFERRER_POLICIES | {
 }
 TLS_SSLMODES = frozenset({"require", "verify-ca", "verify-full"})
 SIGNED_COOKIES = "django.contrib.sessions.backends.signed_cookies"
-_psl = PublicSuffixList()
-_icann = PublicSuffixList(only_icann=True)
 
 
 def _use_ssl() -> bool:
@@ -209,7 +207,7 @@ def check_hosts(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> list
     hosts = [
         host
         for host in settings.ALLOWED_HOSTS
-        if host == "*" or (host.startswith(".") and _icann.is_public(host[1:].lower()))
+        if host == "*" or (host.startswith(".") and icann_suffixes().is_public(host[1:].lower()))
     ]
     if hosts:
         messages.append(
@@ -225,7 +223,8 @@ def check_hosts(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> list
     origins = [
         origin
         for origin in settings.CSRF_TRUSTED_ORIGINS
-        if (base := _wildcard_base(origin)) is not None and (not base or _psl.is_public(base))
+        if (base := _wildcard_base(origin)) is not None
+        and (not base or public_suffixes().is_public(base))
     ]
     if origins:
         messages.append(
