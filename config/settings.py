@@ -10,11 +10,8 @@ https://docs.djangoproject.com/en/5.2/ref/settings/
 
 from datetime import timedelta
 
-import sentry_sdk
 from csp.constants import NONCE, NONE, SELF, STRICT_DYNAMIC
-from sentry_sdk.integrations.django import DjangoIntegration
 
-from apps.core.observability import tag_request_id
 from config import env as environment
 
 env = environment.load()
@@ -548,6 +545,12 @@ CORS_ALLOW_CREDENTIALS = env.CORS_ALLOW_CREDENTIALS
 # https://docs.sentry.io/platforms/python/data-management/data-collected/
 
 if env.SENTRY_DSN:
+    # Imported only when it is on: sentry-sdk costs every process start time and memory.
+    import sentry_sdk
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    from apps.core.observability import tag_request_id
+
     sentry_sdk.init(
         dsn=env.SENTRY_DSN.get_secret_value(),
         integrations=[DjangoIntegration()],
