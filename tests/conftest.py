@@ -151,16 +151,19 @@ def _evaluate_settings(environ: frozenset[tuple[str, str]]) -> dict[str, Any]:
     return {name: getattr(module, name) for name in dir(module) if name.isupper()}
 
 
-def startup_refusal(capsys: pytest.CaptureFixture[str], **environ: str) -> list[str]:
-    """The lines a start-up with these variables stops with (exit status 3 asserted)."""
+def startup_refusal(capsys: pytest.CaptureFixture[str], name: str, value: str) -> str:
+    """The one line a start-up stops with when `name` is `value` (exit status 3 asserted)."""
     from config.env import CONFIG_ERROR_EXIT_STATUS
 
     with pytest.raises(SystemExit) as stopped:
-        load_settings_module(SECRET_KEY=strong_key(), **environ)
+        load_settings_module(SECRET_KEY=strong_key(), **{name: value})
     output = capsys.readouterr()
     assert stopped.value.code == CONFIG_ERROR_EXIT_STATUS
     assert not output.out
-    return output.err.strip().splitlines()
+    lines = output.err.strip().splitlines()
+    assert len(lines) == 1, lines
+    assert lines[0].startswith(f"Configuration error: {name}")
+    return lines[0]
 
 
 PRODUCTION_ENVIRON = {

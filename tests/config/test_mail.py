@@ -91,12 +91,10 @@ def test_console_url_and_addresses_come_from_the_environment() -> None:
 def test_a_bad_mail_value_stops_startup_with_one_line_and_no_password(
     capsys: pytest.CaptureFixture[str], name: str, value: str, expected: str
 ) -> None:
-    lines = startup_refusal(capsys, **{name: value})
+    line = startup_refusal(capsys, name, value)
 
-    assert len(lines) == 1, lines
-    assert lines[0].startswith(f"Configuration error: {name}")
-    assert expected in lines[0]
-    assert PASSWORD not in lines[0]
+    assert expected in line
+    assert PASSWORD not in line
 
 
 @pytest.fixture

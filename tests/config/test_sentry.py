@@ -172,9 +172,7 @@ def test_a_sample_rate_of_one_traces_every_request(
 def test_a_bad_sentry_value_stops_startup_with_one_line_and_no_dsn(
     capsys: pytest.CaptureFixture[str], name: str, value: str, expected: str
 ) -> None:
-    lines = startup_refusal(capsys, **{name: value})
+    line = startup_refusal(capsys, name, value)
 
-    assert len(lines) == 1, lines
-    assert lines[0].startswith(f"Configuration error: {name}")
-    assert expected in lines[0]
-    assert "hunter2" not in lines[0]
+    assert expected in line
+    assert "hunter2" not in line
