@@ -232,6 +232,7 @@ def test_every_make_target_the_workflow_runs_exists() -> None:
     ("job_name", "variables"),
     [
         ("browser", {"BROWSER_EXECUTABLE"}),
+        ("observatory", set()),
         ("proof", set()),
     ],
 )
@@ -253,6 +254,17 @@ def test_each_proof_job_names_existing_proof_folders_that_read_its_variables(
     assert variables <= set_here, f"{job_name} must set {variables - set_here}"
     for variable in variables:
         assert variable in sources, f"nothing in {folders} reads {variable}"
+
+
+def test_the_observatory_job_allows_the_user_namespace_its_scan_runs_in() -> None:
+    """The scan's own namespace needs one; Ubuntu 24.04 refuses it unless this is lifted."""
+    scan = (REPO / "proof" / "observatory" / "test_scan.py").read_text()
+    commands = run_commands("observatory")
+    lifted = commands.find("sudo sysctl -w kernel.apparmor_restrict_unprivileged_userns=0")
+
+    assert '"--net", "--mount", "--map-root-user"' in scan
+    assert job("observatory")["runs-on"] == "ubuntu-24.04"
+    assert 0 <= lifted < commands.index("make prove PROOF=proof/observatory")
 
 
 def test_the_browser_job_finds_playwrights_chromium_with_the_documented_api(
