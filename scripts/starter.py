@@ -201,6 +201,13 @@ def init(root: Path, name: str, *, remove: list[str]) -> list[str]:
         text = path.read_text(encoding="utf-8")
         if (edited := renamed(text, old, name)) != text:
             path.write_text(edited, encoding="utf-8")
+    for path in project_files(root):
+        relative = str(path.relative_to(root))
+        if (moved := renamed(relative, old, name)) != relative:
+            # Files named after the starter (docker/nginx's template): the edited
+            # lines above already name the new path.
+            (root / moved).parent.mkdir(parents=True, exist_ok=True)
+            path.rename(root / moved)
     describe(root, display_name(name))
     record(root, name)
     lock(root)

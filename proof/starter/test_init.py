@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from proof import harness
-from proof.starter.project import copy_project, files_naming, make, snapshot
+from proof.starter.project import LOCAL, copy_project, files_naming, make, snapshot
 
 STARTER = tomllib.loads(Path("pyproject.toml").read_text())["project"]["name"]
 SCHEMAS = sorted((Path(__file__).parent / "schemas").glob("*.schema.json"))
@@ -45,6 +45,23 @@ def test_after_init_only_the_licence_names_the_starter(
 
     assert list(naming) == ["LICENSE"], {name: lines[:3] for name, lines in naming.items()}
     assert len(naming["LICENSE"]) == 1
+    named_after_it = [
+        str(path.relative_to(tree))
+        for path in tree.rglob(f"*{STARTER}*")
+        if not LOCAL & set(path.relative_to(tree).parts)
+    ]
+    assert named_after_it == []
+
+
+def test_a_file_named_after_the_starter_is_renamed_with_everything_that_cites_it(
+    initialised: tuple[Path, subprocess.CompletedProcess[str]],
+) -> None:
+    tree, _ = initialised
+    template = "docker/nginx/acme.conf.template"
+
+    assert (tree / template).is_file()
+    assert template in (tree / "docs" / "docker.md").read_text()
+    assert '"acme.conf.template"' in (tree / "proof/reliability/test_slow_clients.py").read_text()
 
 
 def test_init_renames_the_package_the_image_user_the_database_and_app_json(
