@@ -18,7 +18,7 @@ from proof.stack import (
     serve,
     static_files,
 )
-from tests.conftest import clean_env, collected_static, production
+from tests.conftest import clean_env, collected_static, no_error_tracking_left_running, production
 
 __all__ = [
     "clean_env",
@@ -27,6 +27,7 @@ __all__ = [
     "database_proxy",
     "migrated_database",
     "module_stack",
+    "no_error_tracking_left_running",
     "production",
     "proxied_url",
     "serve",
