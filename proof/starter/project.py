@@ -16,6 +16,11 @@ TOOLS = UV.parent.parent
 # What a checkout makes for itself and never commits.
 LOCAL = {".git", ".venv", ".tools", "__pycache__", "node_modules", "staticfiles", ".pytest_cache"}
 LOCAL |= {".mypy_cache", ".ruff_cache", ".hypothesis", ".env", "db.sqlite3"}
+# The caller's test settings, and a calling make's level and flags (`make prove` runs
+# these), stay out of the copy's make.
+NOT_INHERITED = frozenset(
+    {"DJANGO_SETTINGS_MODULE", "DATABASE_URL", "PYTEST_ADDOPTS", "MAKEFLAGS", "MFLAGS", "MAKELEVEL"}
+)
 
 
 def tracked_files(tree: Path = REPO) -> list[str]:
@@ -38,20 +43,7 @@ def copy_project(destination: Path) -> Path:
 
 
 def make(tree: Path, *args: str, timeout: float = 900) -> subprocess.CompletedProcess[str]:
-    env = {
-        name: value
-        for name, value in os.environ.items()
-        # A make run by `make prove` would otherwise inherit its level and flags.
-        if name
-        not in {
-            "DJANGO_SETTINGS_MODULE",
-            "DATABASE_URL",
-            "PYTEST_ADDOPTS",
-            "MAKEFLAGS",
-            "MFLAGS",
-            "MAKELEVEL",
-        }
-    }
+    env = {name: value for name, value in os.environ.items() if name not in NOT_INHERITED}
     return subprocess.run(
         ["make", "--no-print-directory", f"TOOLS={TOOLS}", *args],
         cwd=tree,

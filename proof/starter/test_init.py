@@ -189,6 +189,13 @@ def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tree
 
 
+def said(result: subprocess.CompletedProcess[str]) -> list[str]:
+    """What init printed on stderr, without make's own "***" line about the failed recipe."""
+    return [
+        line for line in result.stderr.splitlines() if not re.match(r"make(\[\d+\])?: \*\*\*", line)
+    ]
+
+
 @pytest.mark.parametrize("case", BAD_NAMES)
 def test_a_bad_name_changes_nothing_and_says_why_in_one_line(pristine: Path, case: str) -> None:
     name, reason = BAD_NAMES[case]
@@ -197,9 +204,7 @@ def test_a_bad_name_changes_nothing_and_says_why_in_one_line(pristine: Path, cas
     result = make(pristine, "init", f"NAME={name}")
 
     assert result.returncode != 0
-    lines = [
-        line for line in result.stderr.splitlines() if not re.match(r"make(\[\d+\])?: \*\*\*", line)
-    ]
+    lines = said(result)
     assert len(lines) == 1, result.stderr
     assert reason in lines[0]
     assert snapshot(pristine) == before
@@ -215,9 +220,7 @@ def test_a_second_init_is_refused_and_changes_nothing(
     result = make(tree, "init", "NAME=other")
 
     assert result.returncode != 0
-    lines = [
-        line for line in result.stderr.splitlines() if not re.match(r"make(\[\d+\])?: \*\*\*", line)
-    ]
+    lines = said(result)
     assert lines == [
         "make init: this project is already initialised as 'acme'; nothing was changed"
     ]

@@ -140,7 +140,7 @@ def test_asking_for_a_nonce_after_the_header_is_sent_is_an_error() -> None:
 
 @pytest.mark.django_db
 def test_a_page_without_a_script_still_names_a_nonce_beside_strict_dynamic(client: Client) -> None:
-    # The home page of the project has no script; alone, 'strict-dynamic' reads as invalid.
+    # The not-found page has no script; alone, 'strict-dynamic' reads as invalid.
     response = client.get("/no-such-page/")
 
     policy = response["Content-Security-Policy"]
