@@ -2,9 +2,11 @@
 The project's configuration, read once from the environment and `.env`.
 
 Only config/settings.py imports this module; everything else reads
-django.conf.settings. Every variable is listed in the README's table. A bad
-value stops start-up with one line per variable: its name, its value (never
-for a SecretStr field) and its Field description, the form that is expected.
+django.conf.settings. Every variable is listed in the README's table. Each
+rule is part of a field's type below, so the table says all there is to know
+about a variable. A bad value stops start-up with one line per variable
+(config/boot.py): its name, its value (never for a SecretStr field) and its
+Field description, the form that is expected.
 """
 
 from __future__ import annotations
@@ -12,37 +14,17 @@ from __future__ import annotations
 import ipaddress
 import json
 import os
-import sys
-from email.utils import getaddresses, parseaddr
-from pathlib import Path
-from typing import Annotated, Any, Literal, NoReturn, get_args
+from collections.abc import Callable, Collection
+from email.utils import parseaddr
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
-import dj_database_url
-import dj_email_url  # type: ignore[import-untyped]  # ships no type information
-from pydantic import (
-    AfterValidator,
-    BeforeValidator,
-    Field,
-    Json,
-    SecretStr,
-    ValidationError,
-    field_validator,
-)
+from pydantic import AfterValidator, BeforeValidator, Field, Json, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+from config import boot, service_urls
 
-# gunicorn reads exit status 3 from a worker as "failed to boot" and stops
-# the master instead of respawning workers forever.
-CONFIG_ERROR_EXIT_STATUS = 3
-
-# A database server that accepts connections but never answers would otherwise hold
-# each request for psycopg's default of 130 s, far past the platform's 30 s router
-# timeout. DATABASE_URL can set another value: ...?connect_timeout=10.
-DATABASE_CONNECT_TIMEOUT = 5
-# SQLite for development and tests, PostgreSQL (and PostGIS) in production.
-DATABASE_SCHEMES = frozenset({"sqlite", "postgres", "postgresql", "pgsql", "postgis"})
+BASE_DIR = service_urls.BASE_DIR
 
 # The HSTS stages an operator walks through, one environment value each.
 HSTS_STAGES: dict[str, int] = {
@@ -55,19 +37,6 @@ HSTS_STAGES: dict[str, int] = {
     "two-years": 63072000,
 }
 
-# dj-email-url's schemes, and two that name TLS the way mail providers' guides do:
-# smtp+tls is STARTTLS (port 587), smtps is TLS from the first byte (port 465, RFC 8314).
-EMAIL_SCHEMES = frozenset({*dj_email_url.SCHEMES, "smtp+tls"}) - {"submit"}
-SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-# Without it a mail server that accepts the connection and never answers holds the
-# request past the platform's 30 s router timeout. EMAIL_URL can say ?timeout=20.
-EMAIL_TIMEOUT = 10
-MAIL_BACKENDS_WITHOUT_URL = {
-    "console": "django.core.mail.backends.console.EmailBackend",
-    # Logs a warning for each message instead of failing the request that sends it.
-    "not-sent": "apps.core.mail.NotSentEmailBackend",
-}
-
 
 def _split(value: Any) -> Any:
     """A JSON list (as Heroku config vars are often written) or a comma-separated string."""
@@ -78,6 +47,44 @@ def _split(value: Any) -> Any:
     return value
 
 
+def _empty_is_unset(value: Any) -> Any:
+    """`NAME=` in .env or a config var left blank means the variable is not set."""
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+def _lower(value: Any) -> Any:
+    return value.strip().lower() if isinstance(value, str) else value
+
+
+def _one_of(choices: Collection[str]) -> AfterValidator:
+    def check(value: str) -> str:
+        if value not in choices:
+            raise ValueError(f"{value!r} is not a choice")
+        return value
+
+    return AfterValidator(check)
+
+
+def _each(check: Callable[[str], object]) -> AfterValidator:
+    def check_all(values: list[str]) -> list[str]:
+        for value in values:
+            check(value)
+        return values
+
+    return AfterValidator(check_all)
+
+
+def _secret(check: Callable[[str], object]) -> AfterValidator:
+    """Check a secret's value; the check's errors never quote it."""
+
+    def check_secret(value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            check(value.get_secret_value())
+        return value
+
+    return AfterValidator(check_secret)
+
+
 def _origins(origins: list[str]) -> list[str]:
     for origin in origins:
         parts = urlsplit(origin)
@@ -86,32 +93,77 @@ def _origins(origins: list[str]) -> list[str]:
     return [origin.rstrip("/") for origin in origins]
 
 
-def _check_networks(entries: list[str]) -> list[str]:
-    for entry in entries:
-        if entry == "*":
-            continue
-        try:
-            ipaddress.ip_network(entry)
-        except ValueError:
-            raise ValueError(f"{entry!r} is not an IP address or network") from None
-    return entries
+def _network(entry: str) -> None:
+    if entry == "*":
+        return
+    try:
+        ipaddress.ip_network(entry)
+    except ValueError:
+        raise ValueError(f"{entry!r} is not an IP address or network") from None
 
 
-def _database_url(url: SecretStr) -> SecretStr:
-    database_config(url.get_secret_value(), conn_max_age=0, ssl_require=False)
-    return url
+def _address(value: str) -> str:
+    from django.core.exceptions import ValidationError as DjangoValidationError
+    from django.core.validators import validate_email
+
+    _, address = parseaddr(value)
+    try:
+        validate_email(address)
+    except DjangoValidationError:
+        raise ValueError(f"{value!r} is not an email address") from None
+    # Line breaks in a header value would let it add headers of its own.
+    if any(char in value for char in "\r\n"):
+        raise ValueError("an address must be one line")
+    return value
 
 
-# Types for the variables a plain annotation cannot parse.
+def _http_url(value: str | None) -> str | None:
+    if value is not None:
+        parts = urlsplit(value)
+        if parts.scheme not in {"http", "https"} or not parts.hostname:
+            raise ValueError("not an http(s) URL with a host")
+    return value
+
+
+def _database_url(url: str) -> None:
+    service_urls.database_config(url, conn_max_age=0, ssl_require=False)
+
+
+def _redis_url(url: str) -> None:
+    if not service_urls.split_url(url, {"redis", "rediss"}).hostname:
+        raise ValueError("a redis URL needs a host")
+
+
+def _sentry_dsn(dsn: str) -> None:
+    parts = service_urls.split_url(dsn, {"http", "https"})
+    if not parts.username or not parts.hostname:
+        raise ValueError("a DSN is https://KEY@HOST/PROJECT")
+    if not parts.path.rsplit("/", 1)[-1].isdigit():
+        raise ValueError("the DSN must end in the project's number")
+
+
+# The types of the table: each carries its rules, for every field that has it.
+EmptyIsUnset = BeforeValidator(_empty_is_unset)
+OptionalStr = Annotated[str | None, EmptyIsUnset]
+OptionalSecret = Annotated[SecretStr | None, EmptyIsUnset]
 StrList = Annotated[list[str], NoDecode, BeforeValidator(_split)]
 Origins = Annotated[StrList, AfterValidator(_origins)]
-DatabaseURL = Annotated[SecretStr, AfterValidator(_database_url)]
+Networks = Annotated[StrList, _each(_network)]
+Address = Annotated[str, AfterValidator(_address)]
+Addresses = Annotated[StrList, _each(_address)]
+HttpURL = Annotated[OptionalStr, AfterValidator(_http_url)]
+DatabaseURL = Annotated[SecretStr, _secret(_database_url)]
+RedisURL = Annotated[OptionalSecret, _secret(_redis_url)]
+EmailURL = Annotated[OptionalSecret, _secret(service_urls.email_config)]
+SentryDSN = Annotated[OptionalSecret, _secret(_sentry_dsn)]
+HSTSStage = Annotated[str, _one_of(HSTS_STAGES)]
 JSONObject = Annotated[
     Json[dict[str, list[str]]] | None, NoDecode, BeforeValidator(lambda value: value or None)
 ]
 LogLevel = Annotated[
     Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"], BeforeValidator(str.upper)
 ]
+LogFormat = Annotated[Literal["plain", "json"], BeforeValidator(_lower)]
 BOOL = "true or false"
 ORIGINS = "origins like https://{}.example.com, comma-separated or a JSON list"
 
@@ -142,7 +194,7 @@ class Env(BaseSettings):
     DATABASE_CONN_MAX_AGE: int = Field(600, ge=0, description="whole seconds, 0 or more")
     DATABASE_SSL_REQUIRE: bool = Field(False, description=BOOL)
     LOG_LEVEL: LogLevel = Field("INFO", description="one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
-    LOG_FORMAT: Literal["plain", "json"] = Field(
+    LOG_FORMAT: LogFormat = Field(
         default="plain",
         description="plain (level=... logger=... request_id=... message) or json"
         + "; one line per record either way",
@@ -152,16 +204,14 @@ class Env(BaseSettings):
         pattern=r"^[A-Za-z0-9][A-Za-z0-9_\-/]*/$",
         description="a URL path ending in a slash, like admin/ or staff-7f3a/",
     )
-    HSTS_STAGE: Literal["off", "hour", "day", "week", "month", "year", "two-years"] = Field(
-        "hour", description="one of " + ", ".join(HSTS_STAGES)
-    )
+    HSTS_STAGE: HSTSStage = Field("hour", description="one of " + ", ".join(HSTS_STAGES))
     HSTS_INCLUDE_SUBDOMAINS: bool = Field(False, description=BOOL)
     HSTS_PRELOAD: bool = Field(False, description=BOOL)
     CSP_REPORT_ONLY_POLICY: JSONObject = Field(
         None, description="a CSP policy as a JSON object of directive to list of sources"
     )
     # Shared cache (docs/heroku.md): local memory per process unless REDIS_URL is set.
-    REDIS_URL: SecretStr | None = Field(
+    REDIS_URL: RedisURL = Field(
         None, description="redis://host:6379/0 or rediss://user:password@host:port (TLS)"
     )
     REDIS_SSL_CERT_REQS: Literal["required", "none"] = Field(
@@ -173,23 +223,23 @@ class Env(BaseSettings):
         description="letters, digits, dots, dashes and underscores, at most 40",
     )
     # Uploads to S3-compatible storage when a bucket is named; local disk otherwise.
-    AWS_STORAGE_BUCKET_NAME: str | None = Field(
+    AWS_STORAGE_BUCKET_NAME: OptionalStr = Field(
         default=None,
         pattern=r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$",
         description="an S3 bucket name: 3 to 63 lowercase letters, digits, dots, dashes",
     )
-    AWS_S3_ENDPOINT_URL: str | None = Field(
+    AWS_S3_ENDPOINT_URL: HttpURL = Field(
         None, description="an http(s) URL like https://s3.eu-central-1.example.com"
     )
-    AWS_S3_REGION_NAME: str | None = Field(
+    AWS_S3_REGION_NAME: OptionalStr = Field(
         default=None, pattern=r"^[a-z0-9-]{2,32}$", description="a region name like eu-west-1"
     )
-    AWS_ACCESS_KEY_ID: str | None = Field(
+    AWS_ACCESS_KEY_ID: OptionalStr = Field(
         default=None,
         pattern=r"^[A-Za-z0-9+/=_-]{4,128}$",
         description="the access key id of the bucket's credentials",
     )
-    AWS_SECRET_ACCESS_KEY: SecretStr | None = Field(
+    AWS_SECRET_ACCESS_KEY: OptionalSecret = Field(
         None, description="the secret of the bucket's credentials"
     )
     AWS_QUERYSTRING_EXPIRE: int = Field(
@@ -202,7 +252,7 @@ class Env(BaseSettings):
     TASKS_BACKEND: Literal["immediate", "database"] = Field(
         "immediate", description="immediate or database"
     )
-    EMAIL_URL: SecretStr | None = Field(
+    EMAIL_URL: EmailURL = Field(
         default=None,
         description=(
             "submission://user:password@smtp.example.com:587 (STARTTLS), "
@@ -210,19 +260,19 @@ class Env(BaseSettings):
         )
         + "; unset: console with DEBUG on, else mail is not sent",
     )
-    DEFAULT_FROM_EMAIL: str = Field(
+    DEFAULT_FROM_EMAIL: Address = Field(
         default="webmaster@localhost",
         description="an address like app@example.com or Name <app@example.com>",
     )
-    SERVER_EMAIL: str = Field(
+    SERVER_EMAIL: Address = Field(
         default="root@localhost",
         description="an address like errors@example.com or Name <errors@example.com>",
     )
-    ADMINS: StrList = Field(
+    ADMINS: Addresses = Field(
         default=[],
         description="addresses like Ada <ada@example.com>, comma-separated or a JSON list",
     )
-    SENTRY_DSN: SecretStr | None = Field(
+    SENTRY_DSN: SentryDSN = Field(
         default=None,
         description="the DSN from your Sentry project's settings, https://KEY@o1.ingest.sentry.io/2"
         + "; unset: no error tracking",
@@ -240,7 +290,7 @@ class Env(BaseSettings):
     )
     # Heroku's HEROKU_BUILD_COMMIT / HEROKU_SLUG_COMMIT / SOURCE_VERSION are read by
     # sentry-sdk itself when this is unset; a Docker image bakes this one in at build.
-    APP_RELEASE: str | None = Field(
+    APP_RELEASE: OptionalStr = Field(
         default=None,
         pattern=r"^[A-Za-z0-9._+/-]{1,200}$",
         description="the deployed version, like a commit hash (letters, digits, . _ - + /)"
@@ -248,7 +298,7 @@ class Env(BaseSettings):
     )
 
     # gunicorn reads the same variable to decide whose X-Forwarded-* headers count.
-    FORWARDED_ALLOW_IPS: StrList = Field(
+    FORWARDED_ALLOW_IPS: Networks = Field(
         ["127.0.0.1", "::1"],
         description="* or addresses and networks, comma-separated: 10.0.0.5,10.1.0.0/16",
     )
@@ -261,209 +311,6 @@ class Env(BaseSettings):
     )
     ADMIN_2FA: bool = Field(False, description=BOOL)
 
-    @field_validator("FORWARDED_ALLOW_IPS")
-    @classmethod
-    def _networks(cls, value: list[str]) -> list[str]:
-        return _check_networks(value)
-
-    @field_validator("EMAIL_URL")
-    @classmethod
-    def _email_url(cls, value: SecretStr | None) -> SecretStr | None:
-        if value is not None:
-            email_config(value.get_secret_value())
-        return value
-
-    @field_validator("SENTRY_DSN")
-    @classmethod
-    def _sentry_dsn(cls, value: SecretStr | None) -> SecretStr | None:
-        if value is not None:
-            parts = urlsplit(value.get_secret_value())
-            if parts.scheme not in {"http", "https"} or not parts.username or not parts.hostname:
-                raise ValueError("a DSN is https://KEY@HOST/PROJECT")
-            try:
-                parts.port  # noqa: B018  (raises on a port that is not a number)
-            except ValueError:
-                raise ValueError("the port is not a number") from None
-            if not parts.path.rsplit("/", 1)[-1].isdigit():
-                raise ValueError("the DSN must end in the project's number")
-        return value
-
-    @field_validator("DEFAULT_FROM_EMAIL", "SERVER_EMAIL")
-    @classmethod
-    def _address(cls, value: str) -> str:
-        _check_address(value)
-        return value
-
-    @field_validator("ADMINS")
-    @classmethod
-    def _admins(cls, value: list[str]) -> list[str]:
-        for address in value:
-            _check_address(address)
-        return value
-
-    @field_validator(
-        "EMAIL_URL",
-        "SENTRY_DSN",
-        "APP_RELEASE",
-        "REDIS_URL",
-        "AWS_STORAGE_BUCKET_NAME",
-        "AWS_S3_ENDPOINT_URL",
-        "AWS_S3_REGION_NAME",
-        "AWS_ACCESS_KEY_ID",
-        "AWS_SECRET_ACCESS_KEY",
-        mode="before",
-    )
-    @classmethod
-    def _empty_is_unset(cls, value: Any) -> Any:
-        """`NAME=` in .env or a config var left blank means the variable is not set."""
-        return None if isinstance(value, str) and not value.strip() else value
-
-    @field_validator("REDIS_URL")
-    @classmethod
-    def _redis_url(cls, value: SecretStr | None) -> SecretStr | None:
-        if value is not None:
-            parts = urlsplit(value.get_secret_value())
-            if parts.scheme not in {"redis", "rediss"}:
-                raise ValueError(f"unknown scheme {parts.scheme!r}")
-            try:
-                parts.port  # noqa: B018  (raises on a port that is not a number)
-            except ValueError:
-                raise ValueError("the port is not a number") from None
-            if not parts.hostname:
-                raise ValueError("a redis URL needs a host")
-        return value
-
-    @field_validator("AWS_S3_ENDPOINT_URL")
-    @classmethod
-    def _endpoint_url(cls, value: str | None) -> str | None:
-        if value is not None:
-            parts = urlsplit(value)
-            if parts.scheme not in {"http", "https"} or not parts.hostname:
-                raise ValueError("not an http(s) URL with a host")
-        return value
-
-    @field_validator("LOG_FORMAT", mode="before")
-    @classmethod
-    def _lower(cls, value: Any) -> Any:
-        return value.strip().lower() if isinstance(value, str) else value
-
-
-def database_config(url: str, *, conn_max_age: int, ssl_require: bool) -> dict[str, Any]:
-    """Turn DATABASE_URL into one entry of Django's DATABASES, through dj-database-url."""
-    scheme = url.partition(":")[0]
-    if scheme not in DATABASE_SCHEMES:
-        raise ValueError(f"unknown scheme {scheme!r}")
-    server = scheme != "sqlite"
-    try:
-        parsed = dj_database_url.parse(
-            url,
-            conn_max_age=conn_max_age if server else 0,
-            conn_health_checks=server,
-            ssl_require=ssl_require and server,
-        )
-    except ValueError:  # dj-database-url's ParseError: the message names no part of the URL
-        raise ValueError("not a URL (percent-encode special characters in the password)") from None
-    config: dict[str, Any] = dict(parsed)
-    if not config["NAME"]:
-        raise ValueError("the URL names no database")
-    if server:
-        config.setdefault("OPTIONS", {}).setdefault("connect_timeout", DATABASE_CONNECT_TIMEOUT)
-    elif config["NAME"] != ":memory:":
-        # sqlite:///relative.db is relative to the project, sqlite:////abs/path.db is absolute.
-        config["NAME"] = BASE_DIR / config["NAME"]
-    return config
-
-
-def email_config(url: str) -> dict[str, Any]:
-    """Turn EMAIL_URL into Django's EMAIL_* settings, with dj-email-url doing the parsing.
-
-    Errors never quote the URL: it holds the mail account's password.
-    """
-    parts = urlsplit(url)
-    if parts.scheme not in EMAIL_SCHEMES:
-        raise ValueError(f"unknown scheme {parts.scheme!r}")
-    try:
-        port = parts.port
-    except ValueError:
-        raise ValueError("the port is not a number") from None
-    if parts.scheme == "smtp+tls":
-        url = parts._replace(scheme="submission").geturl()
-    elif parts.scheme == "smtps":
-        # dj-email-url reads smtps as STARTTLS (and warns); ?ssl=true is its TLS switch.
-        query = "&".join(filter(None, [parts.query, "ssl=true"]))
-        netloc = parts.netloc if port else f"{parts.netloc}:465"
-        url = parts._replace(scheme="smtp", netloc=netloc, query=query).geturl()
-    try:
-        config: dict[str, Any] = dj_email_url.parse(url)
-    except ValueError:
-        raise ValueError("a query value is not understood (timeout: whole seconds)") from None
-    if config["EMAIL_BACKEND"] == SMTP_BACKEND and not config["EMAIL_HOST"]:
-        raise ValueError("an SMTP URL needs a host")
-    if config["EMAIL_TIMEOUT"] is None:
-        config["EMAIL_TIMEOUT"] = EMAIL_TIMEOUT
-    return config
-
-
-def mail_settings(url: str | None, *, debug: bool) -> dict[str, Any]:
-    """Django's EMAIL_* settings: from EMAIL_URL, else the console with DEBUG on, else none."""
-    if url is None:
-        config = email_config("console://")
-        config["EMAIL_BACKEND"] = MAIL_BACKENDS_WITHOUT_URL["console" if debug else "not-sent"]
-    else:
-        config = email_config(url)
-    return {
-        "EMAIL_BACKEND": config["EMAIL_BACKEND"],
-        "EMAIL_HOST": config["EMAIL_HOST"] or "localhost",
-        "EMAIL_PORT": config["EMAIL_PORT"] or 25,
-        "EMAIL_HOST_USER": config["EMAIL_HOST_USER"] or "",
-        "EMAIL_HOST_PASSWORD": config["EMAIL_HOST_PASSWORD"] or "",
-        "EMAIL_USE_TLS": config["EMAIL_USE_TLS"],
-        "EMAIL_USE_SSL": config["EMAIL_USE_SSL"],
-        "EMAIL_TIMEOUT": config["EMAIL_TIMEOUT"],
-        "EMAIL_FILE_PATH": config["EMAIL_FILE_PATH"],
-    }
-
-
-def admins(addresses: list[str]) -> list[tuple[str, str]]:
-    """ADMINS as Django 5.2 wants it: (name, address) pairs."""
-    return [(name, address) for name, address in getaddresses(addresses)]
-
-
-def _check_address(value: str) -> None:
-    from django.core.exceptions import ValidationError as DjangoValidationError
-    from django.core.validators import validate_email
-
-    _, address = parseaddr(value)
-    try:
-        validate_email(address)
-    except DjangoValidationError:
-        raise ValueError(f"{value!r} is not an email address") from None
-    # Line breaks in a header value would let it add headers of its own.
-    if any(char in value for char in "\r\n"):
-        raise ValueError("an address must be one line")
-
-
-def error_lines(exc: ValidationError, model: type[BaseSettings]) -> list[str]:
-    """One line per bad variable, with the expected form from its Field description."""
-    lines: dict[str, str] = {}
-    for error in exc.errors():
-        name = str(error["loc"][0]) if error["loc"] else "configuration"
-        field = model.model_fields.get(name)
-        secret = field is not None and SecretStr in (field.annotation, *get_args(field.annotation))
-        shown = "" if secret or len(error["loc"]) != 1 else f"={error['input']!r}"
-        reason = error["msg"].removeprefix("Value error, ")
-        expected = field.description if field and field.description else "a valid value"
-        line = f"Configuration error: {name}{shown} is invalid ({reason}); expected {expected}."
-        lines.setdefault(name, line)
-    return list(lines.values())
-
-
-def fail(lines: list[str]) -> NoReturn:
-    """Print each line to stderr and stop with the status gunicorn treats as a boot error."""
-    for line in lines:
-        print(line, file=sys.stderr)
-    raise SystemExit(CONFIG_ERROR_EXIT_STATUS)
-
 
 def load() -> Env:
     """Read the configuration, or stop the process with one line per bad variable."""
@@ -471,4 +318,4 @@ def load() -> Env:
     try:
         return Env(_env_file=env_file or None)
     except ValidationError as exc:
-        fail(error_lines(exc, Env))
+        boot.fail(boot.error_lines(exc, Env))

@@ -13,7 +13,9 @@ from datetime import timedelta
 from csp.constants import NONCE, NONE, SELF, STRICT_DYNAMIC
 
 from config import env as environment
+from config import service_urls
 
+# Lower-case names here are the settings' own temporaries; Django reads upper-case only.
 env = environment.load()
 
 BASE_DIR = environment.BASE_DIR
@@ -132,7 +134,7 @@ TEMPLATES = [
 # https://docs.djangoproject.com/en/5.2/ref/settings/#databases
 
 DATABASES = {
-    "default": environment.database_config(
+    "default": service_urls.database_config(
         env.DATABASE_URL.get_secret_value(),
         conn_max_age=env.DATABASE_CONN_MAX_AGE,
         ssl_require=env.DATABASE_SSL_REQUIRE,
@@ -144,7 +146,7 @@ DATABASES = {
 # DEBUG on and is not sent otherwise (each message logs a warning).
 # https://docs.djangoproject.com/en/5.2/topics/email/
 
-mail = environment.mail_settings(
+mail = service_urls.mail_settings(
     env.EMAIL_URL.get_secret_value() if env.EMAIL_URL else None, debug=DEBUG
 )
 EMAIL_BACKEND = mail["EMAIL_BACKEND"]
@@ -159,7 +161,7 @@ EMAIL_FILE_PATH = mail["EMAIL_FILE_PATH"] or None  # the file:// backend's folde
 DEFAULT_FROM_EMAIL = env.DEFAULT_FROM_EMAIL
 SERVER_EMAIL = env.SERVER_EMAIL
 # Server errors (the django.request logger's ERROR records) are mailed to these.
-ADMINS = environment.admins(env.ADMINS)
+ADMINS = service_urls.admins(env.ADMINS)
 
 
 # Authentication: the project's user model, with login lockout (django-axes)
@@ -236,7 +238,7 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = BASE_DIR / "media"
 
 if env.AWS_STORAGE_BUCKET_NAME:
-    UPLOADS_STORAGE = {
+    uploads_storage = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
             "bucket_name": env.AWS_STORAGE_BUCKET_NAME,
@@ -258,12 +260,12 @@ if env.AWS_STORAGE_BUCKET_NAME:
         },
     }
 elif DEBUG:
-    UPLOADS_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    uploads_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 else:
-    UPLOADS_STORAGE = {"BACKEND": "apps.core.uploads.NoUploadsStorage"}
+    uploads_storage = {"BACKEND": "apps.core.uploads.NoUploadsStorage"}
 
 STORAGES = {
-    "default": UPLOADS_STORAGE,
+    "default": uploads_storage,
     "staticfiles": {"BACKEND": "apps.core.storage.CompressedManifestStaticFilesStorage"},
 }
 
@@ -274,24 +276,24 @@ STORAGES = {
 
 # A Redis that does not answer costs a request at most this long before the
 # cache is skipped (apps/core/cache.py), far below the router's 30 s.
-CACHE_SOCKET_TIMEOUT_SECONDS = 0.5
+cache_socket_timeout = 0.5
 
 if env.REDIS_URL:
-    REDIS_LOCATION = env.REDIS_URL.get_secret_value()
+    redis_url = env.REDIS_URL.get_secret_value()
     CACHES = {
         "default": {
             # Django's own RedisCache, made to degrade while Redis is unavailable.
             "BACKEND": "apps.core.cache.RedisCache",
-            "LOCATION": REDIS_LOCATION,
+            "LOCATION": redis_url,
             "KEY_PREFIX": env.CACHE_KEY_PREFIX,
             "OPTIONS": {
-                "socket_connect_timeout": CACHE_SOCKET_TIMEOUT_SECONDS,
-                "socket_timeout": CACHE_SOCKET_TIMEOUT_SECONDS,
+                "socket_connect_timeout": cache_socket_timeout,
+                "socket_timeout": cache_socket_timeout,
                 # rediss:// only: Heroku Key-Value Store's certificate is
                 # self-signed, so there REDIS_SSL_CERT_REQS=none (docs/heroku.md).
                 **(
                     {"ssl_cert_reqs": env.REDIS_SSL_CERT_REQS}
-                    if REDIS_LOCATION.startswith("rediss://")
+                    if redis_url.startswith("rediss://")
                     else {}
                 ),
             },
@@ -450,7 +452,7 @@ CSP_REPORT_URL = "/csp-report/"
 # Browsers that know report-to (the Reporting API) use it and ignore
 # report-uri, but Chromium delivers it only from HTTPS pages; without USE_SSL
 # (development over plain HTTP) report-uri alone gets the reports through.
-CSP_REPORTING = {"report-uri": [CSP_REPORT_URL], **({"report-to": "csp"} if USE_SSL else {})}
+csp_reporting = {"report-uri": [CSP_REPORT_URL], **({"report-to": "csp"} if USE_SSL else {})}
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [NONE],
@@ -470,7 +472,7 @@ CONTENT_SECURITY_POLICY = {
         # script that must write HTML creates the one policy allowed, "bastion".
         "require-trusted-types-for": ["'script'"],
         "trusted-types": ["bastion"],
-        **CSP_REPORTING,
+        **csp_reporting,
     },
 }
 # The Django admin loads scripts with plain <script src> tags and writes HTML
@@ -487,7 +489,7 @@ CONTENT_SECURITY_POLICY_REPORT_ONLY = (
     {
         "DIRECTIVES": {
             **env.CSP_REPORT_ONLY_POLICY,
-            **CSP_REPORTING,
+            **csp_reporting,
         }
     }
     if env.CSP_REPORT_ONLY_POLICY

@@ -8,6 +8,8 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
+from config import boot
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 application = get_wsgi_application()
@@ -17,6 +19,4 @@ application = get_wsgi_application()
 # under USE_SSL, ...) stops the server with exit status 3, which gunicorn
 # reads as a boot failure. collectstatic and other build steps never import
 # this module, so they still run without secrets.
-from apps.core.checks import refuse_unsafe_configuration  # noqa: E402
-
-refuse_unsafe_configuration()
+boot.refuse_unsafe_configuration()

@@ -153,7 +153,7 @@ def _evaluate_settings(environ: frozenset[tuple[str, str]]) -> dict[str, Any]:
 
 def startup_refusal(capsys: pytest.CaptureFixture[str], name: str, value: str) -> str:
     """The one line a start-up stops with when `name` is `value` (exit status 3 asserted)."""
-    from config.env import CONFIG_ERROR_EXIT_STATUS
+    from config.boot import CONFIG_ERROR_EXIT_STATUS
 
     with pytest.raises(SystemExit) as stopped:
         load_settings_module(SECRET_KEY=strong_key(), **{name: value})

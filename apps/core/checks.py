@@ -9,14 +9,13 @@ SILENCED_SYSTEM_CHECKS only with a written reason beside it.
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
 from csp.middleware import CSPMiddleware
 from django.conf import settings
-from django.core.checks import CheckMessage, Error, Tags, Warning, register, run_checks
+from django.core.checks import CheckMessage, Error, Tags, Warning, register
 from django.core.checks.security.base import (
     SECRET_KEY_INSECURE_PREFIX,
     SECRET_KEY_MIN_LENGTH,
@@ -66,26 +65,6 @@ def check_secret_key(app_configs: Sequence[Any] | None = None, **kwargs: Any) ->
             id="bastion.E001",
         )
     ]
-
-
-def refuse_unsafe_configuration() -> None:
-    """Stop a server that is about to serve users with an error-level problem.
-
-    Runs every check `check --deploy` runs, so a deployment that skips the
-    release step is refused for the same errors; warnings stop releases only.
-    """
-    errors = [
-        message
-        for message in run_checks(include_deployment_checks=True)
-        if message.is_serious() and not message.is_silenced()
-    ]
-    if errors:
-        for error in errors:
-            print(
-                f"Configuration error: {error.msg} {error.hint or ''} ({error.id})", file=sys.stderr
-            )
-        # gunicorn treats a worker's exit status 3 as a boot failure and stops.
-        raise SystemExit(3)
 
 
 @register(Tags.security, deploy=True)

@@ -6,13 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from config.env import (
-    BASE_DIR,
-    CONFIG_ERROR_EXIT_STATUS,
-    DATABASE_CONNECT_TIMEOUT,
-    database_config,
-    load,
-)
+from config.boot import CONFIG_ERROR_EXIT_STATUS
+from config.env import load
+from config.service_urls import BASE_DIR, DATABASE_CONNECT_TIMEOUT, database_config
 
 
 def test_a_connect_timeout_in_the_url_replaces_the_default() -> None:

@@ -10,8 +10,9 @@ from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 from pytest_django import Settings
 
-from apps.core.checks import refuse_unsafe_configuration
-from config.env import BASE_DIR, CONFIG_ERROR_EXIT_STATUS, Env, database_config, load
+from config.boot import CONFIG_ERROR_EXIT_STATUS, refuse_unsafe_configuration
+from config.env import BASE_DIR, Env, load
+from config.service_urls import database_config
 from tests.conftest import run_python, strong_key
 
 BAD_VALUES = [

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from pydantic import Field, SecretStr, ValidationError
 
-from config.env import Env, error_lines
+from config.boot import error_lines
+from config.env import Env
 
 
 class WithNewVariables(Env):

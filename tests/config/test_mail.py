@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.test import Client
 from pytest_django import Settings
 
-from config.env import email_config
+from config.service_urls import email_config
 from tests.conftest import load_settings_module, startup_refusal, strong_key
 from tests.smtp_server import HOST, Certificate, make_certificate, smtp_server, use_email_url
 

@@ -8,8 +8,8 @@ import pytest
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from pytest_django import Settings
 
-from apps.core import checks, release_checks
-from config import env as environment
+from apps.core import release_checks
+from config import boot, service_urls
 
 
 def ids(messages: list[Any]) -> set[str]:
@@ -218,7 +218,7 @@ def test_postgresql_on_a_remote_host_without_tls_is_named(database: dict[str, An
 def test_a_remote_postgresql_without_tls_fires_w035(production: Settings) -> None:
     url = "postgres://u:p@db.example.com:5432/app"
     production.DATABASES = {  # the settings as DATABASE_URL makes them, TLS not required
-        "default": environment.database_config(url, conn_max_age=0, ssl_require=False)
+        "default": service_urls.database_config(url, conn_max_age=0, ssl_require=False)
     }
 
     assert ids(release_checks.check_database_tls()) == {"bastion.W035"}
@@ -276,7 +276,7 @@ def test_the_boot_refuses_every_error_with_status_3_and_one_line_each(
     production.DEBUG_PROPAGATE_EXCEPTIONS = True  # a warning: never stops the server
 
     with pytest.raises(SystemExit) as stopped:
-        checks.refuse_unsafe_configuration()
+        boot.refuse_unsafe_configuration()
 
     lines = capsys.readouterr().err.strip().splitlines()
     assert stopped.value.code == 3
@@ -286,4 +286,4 @@ def test_the_boot_refuses_every_error_with_status_3_and_one_line_each(
 
 
 def test_the_boot_lets_the_shipped_production_configuration_serve(production: Settings) -> None:
-    checks.refuse_unsafe_configuration()
+    boot.refuse_unsafe_configuration()
