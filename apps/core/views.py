@@ -20,6 +20,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.core.clients import client_ip
+from apps.core.json_body import BodyRefused, read_json
 from apps.core.ratelimit import retry_after
 
 logger = logging.getLogger("bastion.csp")
@@ -138,18 +139,12 @@ def csp_report(request: HttpRequest) -> HttpResponse:
         response = HttpResponse(status=HTTPStatus.TOO_MANY_REQUESTS)
         response["Retry-After"] = str(wait)
         return response
-    content_type = request.content_type or ""
-    if content_type not in CSP_REPORT_TYPES:
-        return HttpResponse(status=HTTPStatus.UNSUPPORTED_MEDIA_TYPE)
-    length = request.headers.get("Content-Length", "")
-    if not length.isdigit():
-        return HttpResponse(status=HTTPStatus.LENGTH_REQUIRED)
-    if int(length) > settings.CSP_REPORT_MAX_BYTES:
-        return HttpResponse(status=HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
     try:
-        payload = json.loads(request.read(settings.CSP_REPORT_MAX_BYTES))
-    except (ValueError, UnicodeDecodeError, RecursionError):
-        return HttpResponse(status=HTTPStatus.BAD_REQUEST)
+        payload = read_json(
+            request, media_types=CSP_REPORT_TYPES, max_bytes=settings.CSP_REPORT_MAX_BYTES
+        )
+    except BodyRefused as refused:
+        return HttpResponse(status=refused.status)
     violations = _violations(payload)
     if not violations:
         return HttpResponse(status=HTTPStatus.BAD_REQUEST)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from http import HTTPStatus
 from typing import Any
@@ -14,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from apps.core.json_body import BodyRefused, read_json
 from apps.demo import selectors, services
 from apps.demo.forms import MessageForm
 from apps.demo.models import Message
@@ -86,20 +86,10 @@ def api_messages(request: HttpRequest) -> JsonResponse:
 
 
 def _api_create(request: HttpRequest) -> JsonResponse:
-    if request.content_type != "application/json":
-        return _error(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "send the message as application/json")
-    length = request.headers.get("Content-Length", "")
-    if not length.isdigit():
-        return _error(HTTPStatus.LENGTH_REQUIRED, "send a Content-Length header")
-    if int(length) > MAX_BODY_BYTES:
-        return _error(
-            HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
-            f"the body must be at most {MAX_BODY_BYTES} bytes",
-        )
     try:
-        payload = json.loads(request.read(MAX_BODY_BYTES))
-    except (ValueError, UnicodeDecodeError, RecursionError):
-        return _error(HTTPStatus.BAD_REQUEST, "the body is not valid JSON")
+        payload = read_json(request, media_types={"application/json"}, max_bytes=MAX_BODY_BYTES)
+    except BodyRefused as refused:
+        return _error(refused.status, refused.message)
     if not isinstance(payload, dict):
         return _error(
             HTTPStatus.BAD_REQUEST, 'send a JSON object like {"name": ..., "message": ...}'
