@@ -9,24 +9,11 @@ gunicorn.conf.py names this class in `logger_class`, gunicorn's documented hook.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from gunicorn import glogging
 
-# C0 controls, DEL, C1 controls, the Unicode line and paragraph separators, and the two
-# characters that would end or escape a quoted logfmt value.
-UNSAFE = re.compile('[\x00-\x1f\x7f-\x9f\u2028\u2029"\\\\]')
-
-
-def escape(value: str) -> str:
-    """The value with every unsafe character as a visible \\xNN (or \\uNNNN) escape."""
-    return UNSAFE.sub(lambda match: _code(match.group()), value)
-
-
-def _code(character: str) -> str:
-    point = ord(character)
-    return f"\\x{point:02x}" if point <= 0xFF else f"\\u{point:04x}"
+from apps.core.log import escape
 
 
 # gunicorn ships no type information, so its Logger is Any to mypy.

@@ -3,6 +3,8 @@
 A message, an argument or a traceback can carry line breaks or terminal escapes
 (a user's input, a header, an exception's text). Written raw, they would split
 a record over several lines, and a forged line would look like a real one.
+`escape` writes them visibly, for these lines and for gunicorn's access log
+(config/access_log.py).
 """
 
 from __future__ import annotations
@@ -14,14 +16,34 @@ from pythonjsonlogger.json import JsonFormatter
 
 # The characters that end a line for str.splitlines() and log viewers, the other C0
 # and C1 controls (terminal escapes among them), DEL, and the Unicode separators.
-_CONTROL = [*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0), 0x2028, 0x2029]
-_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
-ESCAPES = {
-    code: _NAMED.get(chr(code), f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
-    for code in _CONTROL
+CONTROL = [*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0), 0x2028, 0x2029]
+
+
+def _code(point: int) -> str:
+    return f"\\x{point:02x}" if point <= 0xFF else f"\\u{point:04x}"
+
+
+# Inside a quoted logfmt value (gunicorn's access log), the quote and the backslash
+# would end or escape it: they are written as codes like every control.
+QUOTED_ESCAPES = {point: _code(point) for point in [*CONTROL, ord('"'), ord("\\")]}
+# In a line of the app's own log, the usual controls keep their usual names, and a
+# backslash is doubled, so an escape written by a client reads as text.
+LINE_ESCAPES = {
+    **{point: _code(point) for point in CONTROL},
+    ord("\n"): "\\n",
+    ord("\r"): "\\r",
+    ord("\t"): "\\t",
+    ord("\\"): "\\\\",
 }
-# Backslashes are doubled first, so an escape written by a client reads as text.
-ESCAPES[ord("\\")] = "\\\\"
+
+
+def escape(text: str, *, quoted: bool = True) -> str:
+    """The text on one line, every character that could end or forge a log line visible.
+
+    By default for a quoted logfmt value (`\\xNN` or `\\uNNNN`); quoted=False for a line.
+    """
+    return text.translate(QUOTED_ESCAPES if quoted else LINE_ESCAPES)
+
 
 PLAIN_FORMAT = "level={levelname} logger={name} request_id={request_id} {message}"
 JSON_FIELDS = ["levelname", "name", "message", "request_id"]
@@ -40,7 +62,7 @@ class PlainFormatter(logging.Formatter):
         request_id = getattr(record, "request_id", None)
         record.request_id = request_id or "-"
         try:
-            return super().format(record).translate(ESCAPES)
+            return escape(super().format(record), quoted=False)
         finally:
             record.request_id = request_id
 

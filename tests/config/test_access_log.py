@@ -10,7 +10,8 @@ from types import SimpleNamespace
 import pytest
 from gunicorn.config import Config
 
-from config.access_log import AccessLogger, escape
+from apps.core.log import escape
+from config.access_log import AccessLogger
 from tests.conftest import REPO
 
 
