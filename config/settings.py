@@ -266,7 +266,7 @@ else:
 
 STORAGES = {
     "default": uploads_storage,
-    "staticfiles": {"BACKEND": "apps.core.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "apps.core.storage.RememberedURLsStorage"},
 }
 
 

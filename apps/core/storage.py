@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from whitenoise.storage import CompressedManifestStaticFilesStorage as WhiteNoiseStorage
+from whitenoise.storage import CompressedManifestStaticFilesStorage
 
 
-class CompressedManifestStaticFilesStorage(WhiteNoiseStorage):  # type: ignore[misc]
+class RememberedURLsStorage(CompressedManifestStaticFilesStorage):  # type: ignore[misc]
     """WhiteNoise's storage, remembering the URL of each file a template asked for.
 
     With DEBUG off the manifest is read once and never changes while the process runs, so

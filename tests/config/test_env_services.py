@@ -91,10 +91,7 @@ def test_a_bucket_name_stores_uploads_privately_in_s3_with_signed_urls() -> None
     assert options["querystring_auth"] is True
     assert options["querystring_expire"] == 600
     # Static files stay with WhiteNoise.
-    assert (
-        storages["staticfiles"]["BACKEND"]
-        == "apps.core.storage.CompressedManifestStaticFilesStorage"
-    )
+    assert storages["staticfiles"]["BACKEND"] == "apps.core.storage.RememberedURLsStorage"
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ import pytest
 from django.templatetags.static import static
 from pytest_django.fixtures import Settings
 
-STORAGE = "apps.core.storage.CompressedManifestStaticFilesStorage"
+STORAGE = "apps.core.storage.RememberedURLsStorage"
 
 
 def use_manifest(settings: Settings, root: Path, paths: dict[str, str]) -> None:
