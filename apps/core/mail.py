@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from django.core.mail import EmailMessage
 from django.core.mail.backends.base import BaseEmailBackend
 
-logger = logging.getLogger("bastion.mail")
+logger = logging.getLogger(__name__)
 
 
 class NotSentEmailBackend(BaseEmailBackend):

@@ -23,7 +23,7 @@ from apps.core.clients import client_ip
 from apps.core.json_body import BodyRefused, read_json
 from apps.core.ratelimit import retry_after
 
-logger = logging.getLogger("bastion.csp")
+logger = logging.getLogger(__name__)
 
 # Readiness probes run here so a hung database cannot hold the request past
 # its deadline. One thread, keeping one connection for reuse as request threads

@@ -104,6 +104,17 @@ def test_a_line_logged_outside_a_request_says_so(client: Client, log: io.StringI
     assert "request_id=- between requests" in log.getvalue()
 
 
+def test_a_csp_report_reaches_stdout_under_its_module_logger(
+    client: Client, log: io.StringIO
+) -> None:
+    report = {"csp-report": {"document-uri": "http://testserver/", "blocked-uri": "inline"}}
+
+    client.post("/csp-report/", json.dumps(report), content_type="application/csp-report")
+
+    [line] = [line for line in log.getvalue().splitlines() if "csp-violation" in line]
+    assert line.startswith("level=WARNING logger=apps.core.views request_id=")
+
+
 def test_log_format_json_makes_one_object_per_line_with_the_request_id(
     client: Client, log: io.StringIO
 ) -> None:

@@ -162,7 +162,7 @@ def test_without_email_url_production_logs_each_message_it_did_not_send(
 ) -> None:
     settings.EMAIL_BACKEND = load_settings_module(SECRET_KEY=strong_key())["EMAIL_BACKEND"]
 
-    with caplog.at_level(logging.WARNING, logger="bastion.mail"):
+    with caplog.at_level(logging.WARNING, logger="apps.core.mail"):
         call_command("sendtestemail", "grace@example.com")
 
     assert "Mail not sent (EMAIL_URL is not set)" in caplog.text

@@ -36,7 +36,7 @@ def post(client: Client, payload: object, **headers: str) -> HttpResponse:
 
 
 def logged(caplog: pytest.LogCaptureFixture) -> list[str]:
-    return [r.getMessage() for r in caplog.records if r.name == "bastion.csp"]
+    return [r.getMessage() for r in caplog.records if r.name == "apps.core.views"]
 
 
 def test_a_client_over_the_limit_gets_429_with_retry_after(settings: Settings) -> None:
@@ -97,7 +97,7 @@ def test_one_request_of_many_reports_logs_at_most_ten_lines(
 ) -> None:
     batch = [{"type": "csp-violation", "body": {"documentURL": "https://testserver/"}}] * 200
 
-    with caplog.at_level(logging.WARNING, logger="bastion.csp"):
+    with caplog.at_level(logging.WARNING, logger="apps.core.views"):
         status = post(Client(), batch).status_code
 
     assert status == HTTPStatus.NO_CONTENT
@@ -117,7 +117,7 @@ def test_one_request_of_many_reports_logs_at_most_ten_lines(
 def test_reports_about_other_sites_pages_are_dropped(
     caplog: pytest.LogCaptureFixture, document_uri: str
 ) -> None:
-    with caplog.at_level(logging.WARNING, logger="bastion.csp"):
+    with caplog.at_level(logging.WARNING, logger="apps.core.views"):
         status = post(Client(), {"csp-report": report(document_uri)}).status_code
 
     assert status == HTTPStatus.NO_CONTENT
@@ -131,7 +131,7 @@ def test_each_accepted_report_is_one_line(caplog: pytest.LogCaptureFixture) -> N
         {"type": "csp-violation", "body": {"documentURL": "https://testserver/c"}},
     ]
 
-    with caplog.at_level(logging.WARNING, logger="bastion.csp"):
+    with caplog.at_level(logging.WARNING, logger="apps.core.views"):
         post(Client(), batch)
 
     lines = logged(caplog)

@@ -18,7 +18,7 @@ def test_each_message_not_sent_is_a_warning_naming_its_subject(
         EmailMessage("[Django] ERROR", "trace", to=["b@example.com", "c@example.com"]),
     ]
 
-    with caplog.at_level(logging.WARNING, logger="bastion.mail"):
+    with caplog.at_level(logging.WARNING, logger="apps.core.mail"):
         sent = NotSentEmailBackend().send_messages(messages)
 
     assert sent == 0

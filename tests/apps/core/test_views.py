@@ -149,7 +149,7 @@ def test_csp_report_uri_form_is_logged_as_one_structured_line(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     client = Client(enforce_csrf_checks=True)
-    with caplog.at_level(logging.WARNING, logger="bastion.csp"):
+    with caplog.at_level(logging.WARNING, logger="apps.core.views"):
         status = _report(client, REPORT_URI_FORM, "application/csp-report")
 
     assert status == HTTPStatus.NO_CONTENT
@@ -165,7 +165,7 @@ def test_csp_report_uri_form_is_logged_as_one_structured_line(
 def test_csp_reporting_api_form_is_logged_the_same_way(
     client: Client, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with caplog.at_level(logging.WARNING, logger="bastion.csp"):
+    with caplog.at_level(logging.WARNING, logger="apps.core.views"):
         status = _report(client, REPORTING_API_FORM, "application/reports+json")
 
     assert status == HTTPStatus.NO_CONTENT
@@ -186,7 +186,7 @@ def test_csp_report_fields_are_truncated_and_stay_on_one_line(
             "blocked-uri": "x" * 5000 + "\nforged-line level=ERROR",
         }
     }
-    with caplog.at_level(logging.WARNING, logger="bastion.csp"):
+    with caplog.at_level(logging.WARNING, logger="apps.core.views"):
         _report(client, payload, "application/csp-report")
 
     message = caplog.records[0].getMessage()
