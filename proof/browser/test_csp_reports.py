@@ -49,7 +49,7 @@ def test_script_without_the_nonce_is_blocked_and_reported(
         return [
             json.loads(record.getMessage().removeprefix("csp-violation "))
             for record in caplog.records
-            if record.name == "bastion.csp" and record.levelno == logging.WARNING
+            if record.name == "apps.core.views" and record.levelno == logging.WARNING
         ]
 
     reports = wait_for(logged, tab, seconds=10)

@@ -81,7 +81,8 @@ def test_init_renames_the_package_the_image_user_the_database_and_app_json(
     assert "POSTGRES_DB: acme" in compose
     assert app["name"] == "Acme"
     assert (tree / "README.md").read_text().startswith("# Acme\n")
-    assert 'getLogger("acme.' in (tree / "apps" / "core" / "views.py").read_text()
+    # Check ids are what owners silence by: they carry the project's name.
+    assert any('id="acme.E001"' in path.read_text() for path in (tree / "apps").rglob("*.py"))
 
 
 def test_the_initialised_lock_file_is_current(
