@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.core.checks import CheckMessage, run_checks
+from django.core.checks import run_checks
 from django.core.files.storage import FileSystemStorage
 from django.core.mail.backends.smtp import EmailBackend
 from pytest_django import Settings
@@ -13,11 +13,8 @@ from storages.backends.s3 import S3Storage  # type: ignore[import-untyped]
 
 from apps.core.checks import connections
 from config import env as environment
+from tests.apps.core.checks import ids
 from tests.conftest import apply_production_settings, load_settings_module
-
-
-def ids(messages: list[CheckMessage]) -> set[str]:
-    return {str(message.id) for message in messages}
 
 
 def deploy_ids() -> set[str]:

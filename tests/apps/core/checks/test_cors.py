@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import pytest
 from pytest_django import Settings
 
 from apps.core.checks import cors
-
-
-def ids(messages: list[Any]) -> set[str]:
-    return {str(message.id) for message in messages}
+from tests.apps.core.checks import ids
 
 
 def test_cors_allowing_every_origin_fires_w002(production: Settings) -> None:

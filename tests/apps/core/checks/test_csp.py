@@ -10,10 +10,7 @@ from django.urls import path, reverse
 from pytest_django import Settings
 
 from apps.core.checks import csp
-
-
-def ids(messages: list[Any]) -> set[str]:
-    return {str(message.id) for message in messages}
+from tests.apps.core.checks import ids
 
 
 def test_a_missing_csp_fires_w005(production: Settings) -> None:

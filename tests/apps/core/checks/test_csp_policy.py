@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from pytest_django import Settings
 
 from apps.core.checks import csp
-
-
-def ids(messages: list[Any]) -> set[str]:
-    return {str(message.id) for message in messages}
+from tests.apps.core.checks import ids
 
 
 def _with_directive(settings: Settings, name: str, sources: list[str] | None) -> None:

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from pytest_django import Settings
 
 from apps.core.checks import hosts
-
-
-def ids(messages: list[Any]) -> set[str]:
-    return {str(message.id) for message in messages}
+from tests.apps.core.checks import ids
 
 
 @pytest.mark.parametrize("host", ["*", ".com", ".co.uk"])

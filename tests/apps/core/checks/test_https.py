@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from pytest_django import Settings
 
 from apps.core.checks import https
-
-
-def ids(messages: list[Any]) -> set[str]:
-    return {str(message.id) for message in messages}
+from tests.apps.core.checks import ids
 
 
 def test_use_ssl_off_in_a_deploy_fires_w001(production: Settings) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from django.conf import settings
 from django.core.checks import run_checks
@@ -11,10 +9,7 @@ from pytest_django import Settings
 
 from apps.core import checks
 from apps.core.checks import cors, csp, headers, hosts, https, limits, passwords, sessions
-
-
-def ids(messages: list[Any]) -> set[str]:
-    return {str(message.id) for message in messages}
+from tests.apps.core.checks import ids
 
 
 def deploy_ids() -> set[str]:

@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from pytest_django import Settings
 
 from apps.core.checks import passwords
-
-
-def ids(messages: list[Any]) -> set[str]:
-    return {str(message.id) for message in messages}
+from tests.apps.core.checks import ids
 
 
 @pytest.mark.parametrize(

@@ -5,18 +5,14 @@ from __future__ import annotations
 import secrets
 import string
 from pathlib import Path
-from typing import Any
 
 import pytest
 from django.core.checks import run_checks
 from pytest_django import Settings
 
 from apps.core.checks import secret_key
+from tests.apps.core.checks import ids
 from tests.conftest import REPO, strong_key
-
-
-def ids(messages: list[Any]) -> set[str]:
-    return {str(message.id) for message in messages}
 
 
 def test_a_weak_secret_key_with_debug_off_fires_e001_even_without_deploy(

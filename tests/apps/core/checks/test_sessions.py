@@ -8,10 +8,7 @@ import pytest
 from pytest_django import Settings
 
 from apps.core.checks import sessions
-
-
-def ids(messages: list[Any]) -> set[str]:
-    return {str(message.id) for message in messages}
+from tests.apps.core.checks import ids
 
 
 @pytest.mark.parametrize(
