@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+from importlib import import_module
+from pathlib import Path
+
 import pytest
 from django.conf import settings
 from django.core.checks import run_checks
@@ -10,11 +14,55 @@ from pytest_django import Settings
 from apps.core import checks
 from apps.core.checks import cors, csp, headers, hosts, https, limits, passwords, sessions
 from tests.apps.core.checks import ids
+from tests.conftest import REPO
 
 
 def deploy_ids() -> set[str]:
     """What `check --deploy` reports: every check, less the silenced ones."""
     return ids(run_checks(include_deployment_checks=True)) - set(settings.SILENCED_SYSTEM_CHECKS)
+
+
+def ids_written_in(module: str) -> set[str]:
+    """The ids a module of apps.core.checks reports, as written in its source."""
+    source = Path(str(import_module(f"apps.core.checks.{module}").__file__)).read_text()
+    return set(re.findall(r'id="(bastion\.[EW]\d{3})"', source))
+
+
+def ids_named(text: str) -> set[str]:
+    """`W002-W004, E010` as the ids bastion.W002, W003, W004 and E010."""
+    named: set[str] = set()
+    for kind, first, last in re.findall(r"\b([EW])(\d{3})(?:-[EW](\d{3}))?\b", text):
+        named |= {f"bastion.{kind}{n:03}" for n in range(int(first), int(last or first) + 1)}
+    return named
+
+
+def package_map() -> dict[str, set[str]]:
+    """The package docstring's table: each module with the ids it says the module holds."""
+    rows = [line.split(maxsplit=1) for line in str(checks.__doc__).splitlines()]
+    return {row[0]: ids_named(row[1]) for row in rows if len(row) == 2 and ids_named(row[1])}
+
+
+def test_the_package_docstring_maps_every_id_to_the_module_that_reports_it() -> None:
+    mapped = package_map()
+
+    assert {module: ids_written_in(module) for module in mapped} == mapped
+    assert set(mapped) == {
+        path.stem
+        for path in Path(str(checks.__file__)).parent.glob("*.py")
+        if ids_written_in(path.stem)
+    }
+
+
+def test_docs_security_md_names_the_module_of_every_id() -> None:
+    rows = re.findall(
+        r"^\| `(bastion\.[EW]\d{3})` \| `(\w+)` \|",
+        (REPO / "docs" / "security.md").read_text(),
+        flags=re.MULTILINE,
+    )
+
+    assert {(id_, module) for id_, module in rows} == {
+        (id_, module) for module, written in package_map().items() for id_ in written
+    }
 
 
 def test_the_production_configuration_passes_every_deploy_check(production: Settings) -> None:
