@@ -25,6 +25,7 @@ import exrex
 from django.conf import settings
 from django.core.checks import CheckMessage, Tags, Warning, register
 
+from apps.core.checks.https import plain_http_origins
 from apps.core.checks.public_suffixes import public_suffixes
 
 ATTACKER = "attacker"
@@ -139,14 +140,12 @@ def check_cors(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> list[
         )
     origins = list(getattr(settings, "CORS_ALLOWED_ORIGINS", []))
     insecure = [origin for origin in origins if urlsplit(origin).scheme != "https"]
-    if settings.USE_SSL and insecure:
-        messages.append(
-            Warning(
-                f"CORS_ALLOWED_ORIGINS holds origins that are not HTTPS: {', '.join(insecure)}.",
-                hint="A page served over plain HTTP can be altered in transit: list https:// only.",
-                id="bastion.W003",
-            )
-        )
+    messages += plain_http_origins(
+        "CORS_ALLOWED_ORIGINS",
+        insecure,
+        hint="A page served over plain HTTP can be altered in transit: list https:// only.",
+        check_id="bastion.W003",
+    )
     if getattr(settings, "CORS_ALLOW_CREDENTIALS", False) and (
         allow_all or any(_is_wildcard_like(regex) for regex in _regexes())
     ):

@@ -44,15 +44,28 @@ def check_https(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> list
     insecure = [
         origin for origin in settings.CSRF_TRUSTED_ORIGINS if not origin.startswith("https://")
     ]
-    if settings.USE_SSL and insecure:
-        messages.append(
-            Warning(
-                f"CSRF_TRUSTED_ORIGINS holds origins that are not HTTPS: {', '.join(insecure)}.",
-                hint="List only https:// origins in CSRF_TRUSTED_ORIGINS when USE_SSL is on.",
-                id="bastion.W011",
-            )
-        )
+    messages += plain_http_origins(
+        "CSRF_TRUSTED_ORIGINS",
+        insecure,
+        hint="List only https:// origins in CSRF_TRUSTED_ORIGINS when USE_SSL is on.",
+        check_id="bastion.W011",
+    )
     return messages
+
+
+def plain_http_origins(
+    setting: str, insecure: list[str], *, hint: str, check_id: str
+) -> list[CheckMessage]:
+    """Name a setting's origins that are not HTTPS, once USE_SSL says the site is."""
+    if not (settings.USE_SSL and insecure):
+        return []
+    return [
+        Warning(
+            f"{setting} holds origins that are not HTTPS: {', '.join(insecure)}.",
+            hint=hint,
+            id=check_id,
+        )
+    ]
 
 
 @register(Tags.security)
