@@ -7,5 +7,5 @@ class CoreConfig(AppConfig):
     name = "apps.core"
 
     def ready(self) -> None:
-        # Importing the modules registers their system checks.
-        from apps.core import checks, release_checks, service_checks  # noqa: F401
+        # Importing the package registers the system checks of every module in it.
+        from apps.core import checks  # noqa: F401

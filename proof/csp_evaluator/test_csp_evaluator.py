@@ -20,7 +20,7 @@ from django.test import Client
 from django.urls import reverse
 from pytest_django import Settings
 
-from apps.core import checks
+from apps.core.checks import csp as checks
 from proof.harness import unavailable
 from tests.conftest import apply_production_settings
 

@@ -83,7 +83,7 @@ def test_the_build_context_holds_only_what_serves_requests(
 
     assert files >= SERVES_REQUESTS
     assert "config/settings.py" in files
-    assert "apps/core/checks.py" in files
+    assert "apps/core/checks/__init__.py" in files
     assert not [name for name in files if name.startswith(NEVER_SHIPPED)]
     assert not [name for name in files if name.endswith(".env") or "/.env" in f"/{name}"]
     assert not {"README.md", "Makefile", ".env.example", "docker-compose.yml"} & files

@@ -1,18 +1,13 @@
 """
-The Content-Security-Policy as a browser reads it, judged for the deploy checks.
+The Content-Security-Policy as a browser reads it (W007, W008, W009, W012, W013, W014).
 
 A browser takes the sources for an element from the most specific directive
 there is (`script-src-elem`, then `script-src`, then `default-src`), reads
 keywords case-insensitively, ignores `'unsafe-inline'` beside a nonce or a
 hash, ignores host and scheme sources beside `'strict-dynamic'`, and never
 lets `frame-ancestors`, `form-action` or `base-uri` fall back to
-`default-src`. These rules judge the policy the same way.
-
-What is judged statically: the enforced policy in settings, the URL prefixes
-django-csp leaves without a policy, and every view in the URLconf that
-django-csp's decorators wrap (the gate names them; what they change is only
-known per response, so each is a warning to review and silence with a
-reason). A header a view writes itself is not seen.
+`default-src`. These rules judge one policy's DIRECTIVES the same way;
+apps.core.checks.csp hands them the site's policy and the admin's.
 """
 
 from __future__ import annotations
@@ -23,10 +18,8 @@ from typing import Any
 
 from csp.constants import NONCE
 from django.core.checks import CheckMessage, Warning
-from django.urls import URLPattern, URLResolver, get_resolver
 
-from apps.core.admin_site import ADMIN_POLICY_MARK
-from apps.core.public_suffixes import public_suffixes
+from apps.core.checks.public_suffixes import public_suffixes
 
 # Which directive the browser reads for each kind of content, most specific first.
 FALLBACKS: dict[str, tuple[str, ...]] = {
@@ -225,55 +218,4 @@ def policy_findings(directives: dict[str, Any], where: str = "") -> Iterable[Che
                 "post: set them to 'none' or 'self', or name the hosts."
             ),
             id="bastion.W014",
-        )
-
-
-def excluded_prefixes(policy: dict[str, Any]) -> Iterable[CheckMessage]:
-    prefixes = list(policy.get("EXCLUDE_URL_PREFIXES") or ())
-    if prefixes:
-        yield Warning(
-            f"CONTENT_SECURITY_POLICY excludes {', '.join(map(repr, prefixes))}: "
-            "pages there get no Content-Security-Policy.",
-            hint="Remove EXCLUDE_URL_PREFIXES, or give those pages a policy of their own.",
-            id="bastion.W015",
-        )
-
-
-def _decorated_by_csp(view: Any) -> str | None:
-    """The django-csp decorator wrapping a view (found by where its code lives), or None."""
-    seen = 0
-    while view is not None and seen < 20:
-        if getattr(view, ADMIN_POLICY_MARK, False):
-            return None  # the admin's policy, judged with the site's
-        code = getattr(view, "__code__", None)
-        if code is not None and code.co_filename.replace("\\", "/").endswith("/csp/decorators.py"):
-            return str(code.co_qualname).split(".")[0]
-        view = getattr(view, "__wrapped__", None)
-        seen += 1
-    return None
-
-
-def _walk(patterns: Iterable[Any], prefix: str = "") -> Iterator[tuple[str, Any]]:
-    for pattern in patterns:
-        if isinstance(pattern, URLResolver):
-            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern))
-        elif isinstance(pattern, URLPattern):
-            yield prefix + str(pattern.pattern), pattern.callback
-
-
-def decorated_views() -> Iterable[CheckMessage]:
-    changed = sorted(
-        f"/{route} (@{decorator})"
-        for route, view in _walk(get_resolver().url_patterns)
-        if (decorator := _decorated_by_csp(view)) is not None
-    )
-    if changed:
-        yield Warning(
-            f"Views change the Content-Security-Policy with django-csp's decorators: "
-            f"{', '.join(changed)}.",
-            hint=(
-                "Check that each view's policy passes these checks too, then silence "
-                "bastion.W016 with the reason beside SILENCED_SYSTEM_CHECKS."
-            ),
-            id="bastion.W016",
         )

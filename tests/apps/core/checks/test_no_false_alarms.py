@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.checks import run_checks
 from pytest_django import Settings
 
-from apps.core import release_checks
+from apps.core.checks import connections
 from config.env import HSTS_STAGES
 from tests.conftest import REPO, apply_production_settings, load_settings_module, strong_key
 
@@ -62,7 +62,7 @@ def test_a_documented_deployment_passes_every_deploy_check(
     apply_production_settings(settings, **environ)
 
     assert deploy_findings() == set()
-    assert release_checks.databases_without_tls(load_settings_module(**environ)["DATABASES"]) == []
+    assert connections.databases_without_tls(load_settings_module(**environ)["DATABASES"]) == []
 
 
 def test_the_docker_example_really_is_parsed_from_the_docs() -> None:
@@ -76,4 +76,4 @@ def test_the_docker_example_really_is_parsed_from_the_docs() -> None:
 def test_the_heroku_database_without_tls_would_be_caught() -> None:
     environ = {**heroku_button_config(), "DATABASE_SSL_REQUIRE": "false"}
 
-    assert release_checks.databases_without_tls(load_settings_module(**environ)["DATABASES"])
+    assert connections.databases_without_tls(load_settings_module(**environ)["DATABASES"])
