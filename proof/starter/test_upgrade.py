@@ -60,7 +60,7 @@ def upgraded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
         "DATA_UPLOAD_MAX_NUMBER_FIELDS = 100",
         "DATA_UPLOAD_MAX_NUMBER_FIELDS = 50",
     )
-    checks = starter / "apps" / "core" / "checks.py"
+    checks = starter / "apps" / "core" / "checks" / "limits.py"
     checks.write_text(
         checks.read_text()
         + f'''
@@ -75,7 +75,7 @@ def check_field_limit(app_configs: Any = None, **kwargs: Any) -> list[CheckMessa
     )
     (starter / "tests" / "test_field_limit.py").write_text(
         "from pytest_django import Settings\n\n"
-        "from apps.core.checks import check_field_limit\n\n\n"
+        "from apps.core.checks.limits import check_field_limit\n\n\n"
         "def test_a_high_field_limit_is_reported(settings: Settings) -> None:\n"
         "    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000\n\n"
         f'    assert [m.id for m in check_field_limit()] == ["{STARTER}.W099"]\n'
@@ -100,7 +100,7 @@ def test_both_the_product_change_and_the_starter_fix_are_there_under_the_new_nam
 ) -> None:
     project, _ = upgraded
     settings = (project / "config" / "settings.py").read_text()
-    checks = (project / "apps" / "core" / "checks.py").read_text()
+    checks = (project / "apps" / "core" / "checks" / "limits.py").read_text()
 
     assert 'TIME_ZONE = "Europe/Paris"' in settings
     assert "DATA_UPLOAD_MAX_NUMBER_FIELDS = 50" in settings
@@ -115,3 +115,95 @@ def test_the_upgraded_project_passes_its_tests(upgraded: tuple[Path, str]) -> No
 
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
     assert " passed" in result.stdout
+
+
+# A project made before the checks moved into apps/core/checks/ (one module per concern),
+# whose owner changed a moved check, takes the release that moved it.
+MOVED = "apps/core/csp_rules.py"
+
+
+def before_the_move() -> str:
+    """The newest commit of this checkout's main line that still has the file."""
+    moving = git(REPO, "log", "--first-parent", "--format=%H", "-1", "--", MOVED)
+    return git(REPO, "rev-parse", f"{moving}^1")
+
+
+@pytest.fixture(scope="module")
+def upgraded_across_the_move(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    root = tmp_path_factory.mktemp("upgrade-moved")
+    starter, project = root / "starter", root / "acme"
+    git(root, "clone", "--quiet", str(REPO), str(starter))
+    git(root, "clone", "--quiet", "--origin", "starter", str(starter), str(project))
+    git(project, "checkout", "--quiet", "-B", "main", before_the_move())
+
+    init = make(project, "init", "NAME=acme")
+    assert init.returncode == 0, init.stderr
+    git(project, "add", "--all")
+    git(project, "commit", "--quiet", "-m", "Acme, from the starter")
+    # The owner's own rule, in the file the release moves: one more host to refuse.
+    edit(
+        project / MOVED,
+        '        "gstatic.com",\n',
+        '        "gstatic.com",\n        "widgets.acme.example",\n',
+    )
+    git(project, "commit", "--quiet", "--all", "-m", "Acme refuses its old widget host")
+
+    git(project, "fetch", "--quiet", "starter")
+    result = make(project, "upgrade", "REF=starter/HEAD")
+    return project, result.stdout + result.stderr
+
+
+def test_a_change_to_a_moved_check_follows_it_into_its_new_module(
+    upgraded_across_the_move: tuple[Path, str],
+) -> None:
+    project, output = upgraded_across_the_move
+
+    assert "merged the starter's starter/HEAD" in output, output
+    assert git(project, "status", "--porcelain") == ""
+    assert not (project / MOVED).exists()
+    assert '"widgets.acme.example",' in (project / "apps/core/checks/csp_policy.py").read_text()
+
+
+def test_the_checks_pass_their_tests_after_the_move(
+    upgraded_across_the_move: tuple[Path, str],
+) -> None:
+    project, _ = upgraded_across_the_move
+
+    result = subprocess.run(
+        [
+            ".venv/bin/python",
+            "-m",
+            "pytest",
+            "tests/apps/core/checks",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+        ],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+
+
+def test_the_upgrade_guide_says_where_every_moved_file_went() -> None:
+    moved = git(
+        REPO,
+        "diff",
+        "--name-status",
+        "--diff-filter=DR",
+        before_the_move(),
+        "HEAD",
+        "--",
+        "apps",
+        "config",
+        "tests",
+        "proof",
+    )
+    guide = (REPO / "docs" / "upgrading.md").read_text()
+
+    old_paths = [line.split("\t")[1] for line in moved.splitlines()]
+    assert old_paths, "nothing moved since the checks did"
+    assert [path for path in old_paths if f"`{path}`" not in guide] == []
