@@ -466,10 +466,12 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
         "base-uri": [NONE],
         "object-src": [NONE],
-        # Trusted Types: innerHTML, eval and the like refuse plain strings. A
-        # script that must write HTML creates the one policy allowed, "bastion".
+        # Trusted Types: innerHTML, eval and the like refuse plain strings.
+        # apps/core/static/core/trusted-types.js creates the two policies allowed:
+        # "bastion" for the site's scripts and a "default" that lets only inert
+        # HTML parsing (htmx's) through (docs/frontend.md).
         "require-trusted-types-for": ["'script'"],
-        "trusted-types": ["bastion"],
+        "trusted-types": ["bastion", "default"],
         **CSP_REPORTING,
     },
 }
