@@ -9,6 +9,9 @@ from pytest_django import Settings
 
 from apps.core import checks
 
+# The project's CSP middleware: django-csp's, extended for PAGE_POLICIES.
+PROJECT_CSP_MIDDLEWARE = "apps.core.middleware.PagePoliciesCSPMiddleware"
+
 
 def ids(messages: list[CheckMessage]) -> set[str]:
     return {str(message.id) for message in messages}
@@ -122,7 +125,7 @@ def test_a_missing_csp_fires_w005(production: Settings) -> None:
 
 
 def test_a_csp_middleware_that_is_not_installed_fires_w005(production: Settings) -> None:
-    production.MIDDLEWARE = [m for m in production.MIDDLEWARE if m != checks.CSP_MIDDLEWARE]
+    production.MIDDLEWARE = [m for m in production.MIDDLEWARE if m != PROJECT_CSP_MIDDLEWARE]
 
     assert ids(checks.check_csp()) == {"bastion.W005"}
 
@@ -130,7 +133,7 @@ def test_a_csp_middleware_that_is_not_installed_fires_w005(production: Settings)
 def test_a_subclass_of_django_csps_middleware_counts_as_installed(production: Settings) -> None:
     subclass = "tests.apps.core.test_csp_header.StagingImagesCSPMiddleware"
     production.MIDDLEWARE = [
-        subclass if m == checks.CSP_MIDDLEWARE else m for m in production.MIDDLEWARE
+        subclass if m == PROJECT_CSP_MIDDLEWARE else m for m in production.MIDDLEWARE
     ]
 
     assert checks.check_csp() == []
