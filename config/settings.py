@@ -460,7 +460,9 @@ CONTENT_SECURITY_POLICY = {
         # Strict CSP: only scripts that carry this response's nonce run, with
         # what they load themselves; no host list to find a gadget on.
         "script-src": [NONCE, STRICT_DYNAMIC],
-        "style-src": [SELF],
+        # The site's stylesheets, and a <style> block that carries the nonce;
+        # style="" attributes stay blocked (docs/frontend.md, "Styles").
+        "style-src": [SELF, NONCE],
         "img-src": [SELF],
         "font-src": [SELF],
         "connect-src": [SELF],

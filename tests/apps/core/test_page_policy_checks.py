@@ -57,7 +57,7 @@ def test_a_declared_page_does_not_count_as_a_view_decorated_with_csp_update(
     ("csp", "found"),
     [
         ({"script-src": ["'unsafe-eval'"]}, "bastion.W200"),
-        ({"style-src": ["'unsafe-inline'"]}, "bastion.W200"),
+        ({"style-src-attr": ["'unsafe-inline'"]}, "bastion.W200"),
         ({"frame-src": ["*"]}, "bastion.W201"),
         ({"connect-src": ["https:"]}, "bastion.W201"),
         ({"frame-src": ["http://js.pay.example"]}, "bastion.W201"),
