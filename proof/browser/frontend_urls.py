@@ -93,13 +93,8 @@ def styles_page(request: HttpRequest) -> HttpResponse:
 
 
 def widget_page(request: HttpRequest) -> HttpResponse:
-    origin = settings.PROOF_WIDGET_ORIGIN
-    return _page(
-        WIDGET_PAGE,
-        request,
-        widget_js=f"{origin}/widget.js",
-        widget_pin=settings.PROOF_WIDGET_INTEGRITY,
-    )
+    origin, pin = (getattr(settings, name) for name in WIDGET_SETTINGS)
+    return _page(WIDGET_PAGE, request, widget_js=f"{origin}/widget.js", widget_pin=pin)
 
 
 urlpatterns: list[URLPattern | URLResolver] = [
