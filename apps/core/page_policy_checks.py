@@ -24,6 +24,8 @@ from apps.core.middleware import PagePermissionsPolicyMiddleware, PagePoliciesCS
 from apps.core.public_suffixes import public_suffixes
 
 KEYS = {"csp", "permissions"}
+# Inline images and media (a chart, a preview of a chosen file) run no code.
+INERT_SCHEMES = {"img-src": {"data:", "blob:"}, "media-src": {"data:", "blob:"}}
 # The directives of CSP Level 3 and Trusted Types; django-csp drops any other name silently.
 DIRECTIVES = {
     "base-uri", "child-src", "connect-src", "default-src", "fenced-frame-src", "font-src",
@@ -82,6 +84,8 @@ def _page_findings(
             )
     for name, added in sorted(additions.items()):
         for source in added:
+            if source.lower() in INERT_SCHEMES.get(name, set()):
+                continue
             if (why := _unsafe_source(source)) is not None:
                 yield Warning(
                     f"PAGE_POLICIES lets {why} into {name} of the pages under {prefix}: {source}.",

@@ -88,6 +88,12 @@ def test_unsafe_inline_beside_the_nonce_is_not_honoured_so_it_passes(
     assert page_policy_checks.check_page_policies() == []
 
 
+def test_inline_images_from_data_and_blob_urls_pass(production: Settings) -> None:
+    with_page(production, {"img-src": ["data:", "blob:"], "media-src": ["blob:"]})
+
+    assert page_policy_checks.check_page_policies() == []
+
+
 def test_a_feature_allowed_to_every_origin_is_reported(production: Settings) -> None:
     with_page(production, {}, permissions={"camera": ["*"]})
 
