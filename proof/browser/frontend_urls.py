@@ -1,7 +1,8 @@
 """A proof-only site: the front-end guide's examples (docs/frontend.md), as pages.
 
 Each page is built from the project's own pieces (base.html, core/_htmx.html,
-core/trusted-types.js, `{% script %}`, PAGE_POLICIES); `?attack=1` adds what
+core/trusted-types.js, the vendored htmx and Alpine, `{% script %}`,
+PAGE_POLICIES); `?attack=1` adds what
 an attacker would inject into the same page.
 """
 
@@ -60,6 +61,30 @@ STYLES_PAGE = """{% extends "base.html" %}
 {% if attack %}<p id="attr" style="color: rgb(7, 7, 7)">style attribute</p>{% endif %}
 {% endblock %}"""
 
+ALPINE_PAGE = """{% extends "base.html" %}{% load sri %}
+{% block head %}
+<script src="/proof/frontend/counter.js" nonce="{{ request.csp_nonce }}" defer></script>
+{% script "core/vendor/alpinejs-csp-3.17.4.min.js" %}{% endblock %}
+{% block content %}<div x-data="counter">
+<button id="more" x-on:click="increment">More</button> <output id="count" x-text="count"></output>
+<p id="shown" x-show="count > 0">counted</p>
+<ul><template x-for="item in items"><li x-text="item"></li></template></ul>
+{% if attack %}<div id="html" x-html="markup"></div>{% endif %}
+</div>{% endblock %}"""
+
+COUNTER = """
+document.addEventListener("alpine:init", () => {
+  Alpine.data("counter", () => ({
+    count: 0,
+    items: ["plain", "<img src=x onerror=window.pwned=1>"],
+    markup: "<img src=x onerror=window.pwned=1>",
+    increment() {
+      this.count++;
+    },
+  }));
+});
+"""
+
 WIDGET_PAGE = """{% extends "base.html" %}{% load sri %}
 {% block head %}{% script widget_js integrity=widget_pin %}{% endblock %}
 {% block content %}<div id="widget"></div><p id="widget-status">waiting</p>
@@ -92,6 +117,14 @@ def styles_page(request: HttpRequest) -> HttpResponse:
     return _page(STYLES_PAGE, request)
 
 
+def alpine_page(request: HttpRequest) -> HttpResponse:
+    return _page(ALPINE_PAGE, request)
+
+
+def counter(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(COUNTER, content_type="text/javascript")
+
+
 def widget_page(request: HttpRequest) -> HttpResponse:
     origin, pin = (getattr(settings, name) for name in WIDGET_SETTINGS)
     return _page(WIDGET_PAGE, request, widget_js=f"{origin}/widget.js", widget_pin=pin)
@@ -104,6 +137,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("proof/frontend/trusted-types/", trusted_types_page),
     path("proof/frontend/writes-html.js", writes_html),
     path("proof/frontend/styles/", styles_page),
+    path("proof/frontend/alpine/", alpine_page),
+    path("proof/frontend/counter.js", counter),
     # The same widget page twice: declared in PAGE_POLICIES by the test, and not.
     path("proof/frontend/widget/", widget_page),
     path("proof/frontend/undeclared-widget/", widget_page),

@@ -158,6 +158,37 @@ def test_a_style_block_without_the_nonce_and_a_style_attribute_are_blocked_and_r
     assert reported(caplog, tab, 2) == [("style-src-attr", "inline"), ("style-src-elem", "inline")]
 
 
+def test_alpine_csp_build_runs_a_component_with_no_violation(
+    frontend_site: None, live_server: LiveServer, tab: Tab, console: list[str]
+) -> None:
+    tab.page.goto(live_server.url + "/proof/frontend/alpine/")
+    tab.page.click("#more")
+    tab.page.click("#more")
+
+    assert tab.page.inner_text("#count") == "2"
+    assert tab.page.is_visible("#shown")
+    assert tab.page.locator("ul li").all_inner_texts() == [
+        "plain",
+        "<img src=x onerror=window.pwned=1>",
+    ]
+    clean(tab, console)
+
+
+def test_alpine_csp_build_refuses_x_html_and_writes_nothing(
+    frontend_site: None, live_server: LiveServer, tab: Tab
+) -> None:
+    tab.page.goto(live_server.url + "/proof/frontend/alpine/?attack=1")
+    tab.page.wait_for_function("() => document.getElementById('count').textContent === '0'")
+    tab.settle()
+
+    # The CSP build throws before writing; were it to write, Trusted Types would refuse.
+    assert tab.page.locator("#html img").count() == 0
+    assert tab.page.evaluate("typeof window.pwned") == "undefined"
+    assert tab.console_errors == [
+        "uncaught Using the x-html directive is prohibited in the CSP build"
+    ]
+
+
 def test_a_declared_widget_loads_its_script_frame_and_api_with_no_violation(
     widget_origin: str, live_server: LiveServer, tab: Tab, console: list[str]
 ) -> None:
