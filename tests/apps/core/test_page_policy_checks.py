@@ -6,13 +6,16 @@ from http import HTTPStatus
 from typing import Any
 
 import pytest
+from csp.decorators import csp_update
 from django.core.checks import CheckMessage
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
-from django.test import Client
+from django.http import HttpRequest, HttpResponse
+from django.test import Client, RequestFactory
 from pytest_django import Settings
 
-from apps.core import page_policy_checks
+from apps.core import checks, page_policy_checks
+from apps.core.middleware import PagePoliciesCSPMiddleware
 
 WIDGET = "https://js.pay.example"
 SAFE = {
@@ -47,8 +50,6 @@ def test_a_declared_page_does_not_count_as_a_view_decorated_with_csp_update(
     production: Settings,
 ) -> None:
     production.PAGE_POLICIES = SAFE
-
-    from apps.core import checks
 
     assert "bastion.W016" not in ids(checks.check_csp())
 
@@ -176,3 +177,17 @@ def test_the_longest_matching_prefix_wins(client: Client, settings: Settings) ->
 
     assert policy["frame-src"] == WIDGET
     assert policy["img-src"] == "'self'"
+
+
+def test_a_views_own_csp_update_is_kept_beside_the_pages_sources(settings: Settings) -> None:
+    @csp_update({"img-src": ["https://images.example"]})
+    def view(request: HttpRequest) -> HttpResponse:
+        return HttpResponse("ok")
+
+    settings.PAGE_POLICIES = {"/checkout/": {"csp": {"img-src": [WIDGET]}}}
+
+    response = PagePoliciesCSPMiddleware(view)(RequestFactory().get("/checkout/pay"))
+
+    assert directives(response["Content-Security-Policy"])["img-src"] == (
+        f"'self' https://images.example {WIDGET}"
+    )
