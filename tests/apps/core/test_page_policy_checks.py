@@ -188,6 +188,7 @@ def test_a_views_own_csp_update_is_kept_beside_the_pages_sources(settings: Setti
 
     response = PagePoliciesCSPMiddleware(view)(RequestFactory().get("/checkout/pay"))
 
+    assert isinstance(response, HttpResponse)
     assert directives(response["Content-Security-Policy"])["img-src"] == (
         f"'self' https://images.example {WIDGET}"
     )
