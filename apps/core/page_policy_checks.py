@@ -68,13 +68,32 @@ def _unsafe_source(source: str) -> str | None:
     return None
 
 
+def _admin_directives(site: dict[str, Any]) -> dict[str, Any]:
+    """The admin's policy: the site's with the admin's replacements."""
+    admin = {**site, **getattr(settings, "ADMIN_CONTENT_SECURITY_POLICY_DIRECTIVES", {})}
+    return {name: value for name, value in admin.items() if value is not None}
+
+
+def _covers_admin(prefix: str) -> bool:
+    admin = "/" + str(getattr(settings, "ADMIN_URL", "admin/"))
+    return admin.startswith(prefix) or prefix.startswith(admin)
+
+
 def _page_findings(
     prefix: str, site: dict[str, Any], site_ids: set[str | None]
 ) -> Iterator[Warning]:
     additions = page_policies.declared()[prefix].get("csp", {})
-    page = page_policies.with_additions(site, additions)
-    where = f" of the pages under {prefix}"
-    for finding in csp_rules.policy_findings(page, where=where):
+    # Pages under the admin's URL send the admin's policy with the additions.
+    bases = [site, _admin_directives(site)] if _covers_admin(prefix) else [site]
+    findings = {
+        finding.msg: finding
+        for base in bases
+        for finding in csp_rules.policy_findings(
+            page_policies.with_additions(base, additions),
+            where=f" of the pages under {prefix}",
+        )
+    }
+    for finding in findings.values():
         if finding.id not in site_ids:
             yield Warning(
                 f"PAGE_POLICIES: {finding.msg} (the site's rule {finding.id})",

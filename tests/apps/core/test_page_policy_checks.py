@@ -89,6 +89,20 @@ def test_unsafe_inline_beside_the_nonce_is_not_honoured_so_it_passes(
     assert page_policy_checks.check_page_policies() == []
 
 
+def test_a_widening_of_the_admins_pages_is_judged_on_the_admins_policy(
+    production: Settings,
+) -> None:
+    # The admin's script-src has no 'strict-dynamic': a host added there is honoured.
+    production.PAGE_POLICIES = {
+        "/" + production.ADMIN_URL: {"csp": {"script-src": ["https://ajax.googleapis.com"]}}
+    }
+
+    messages = page_policy_checks.check_page_policies()
+
+    assert ids(messages) == {"bastion.W200"}
+    assert "bastion.W013" in messages[0].msg
+
+
 def test_inline_images_from_data_and_blob_urls_pass(production: Settings) -> None:
     with_page(production, {"img-src": ["data:", "blob:"], "media-src": ["blob:"]})
 
