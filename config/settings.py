@@ -88,13 +88,16 @@ MIDDLEWARE = [
     "django_guid.middleware.guid_middleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    # Before WhiteNoise, so static files carry these headers too.
+    # Before WhiteNoise, so static files carry these headers too. A page's own
+    # Permissions-Policy (PAGE_POLICIES) replaces the site's on its way out.
+    "apps.core.middleware.PagePermissionsPolicyMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "apps.core.middleware.SecurityHeadersMiddleware",
     # Sees the response after CSP, sessions, CSRF and messages have added theirs.
     "apps.core.middleware.PrivateResponseMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # django-csp's middleware, adding what PAGE_POLICIES declares for a page.
+    "apps.core.middleware.PagePoliciesCSPMiddleware",
     # After django-csp's, so it sees each page before django-csp writes the header.
     "apps.core.middleware.NoncedPagesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -459,7 +462,9 @@ CONTENT_SECURITY_POLICY = {
         # Strict CSP: only scripts that carry this response's nonce run, with
         # what they load themselves; no host list to find a gadget on.
         "script-src": [NONCE, STRICT_DYNAMIC],
-        "style-src": [SELF],
+        # The site's stylesheets, and a <style> block that carries the nonce;
+        # style="" attributes stay blocked (docs/frontend.md, "Styles").
+        "style-src": [SELF, NONCE],
         "img-src": [SELF],
         "font-src": [SELF],
         "connect-src": [SELF],
@@ -468,10 +473,12 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
         "base-uri": [NONE],
         "object-src": [NONE],
-        # Trusted Types: innerHTML, eval and the like refuse plain strings. A
-        # script that must write HTML creates the one policy allowed, "bastion".
+        # Trusted Types: innerHTML, eval and the like refuse plain strings.
+        # apps/core/static/core/trusted-types.js creates the two policies allowed:
+        # "bastion" for the site's scripts and a "default" that lets only inert
+        # HTML parsing (htmx's) through (docs/frontend.md).
         "require-trusted-types-for": ["'script'"],
-        "trusted-types": ["bastion"],
+        "trusted-types": ["bastion", "default"],
         **csp_reporting,
     },
 }
@@ -483,6 +490,12 @@ ADMIN_CONTENT_SECURITY_POLICY_DIRECTIVES = {
     "require-trusted-types-for": None,
     "trusted-types": None,
 }
+# What a page adds to the site's policies, by URL path prefix: sources for its
+# Content-Security-Policy ("csp", as django-csp's csp_update adds them) and the
+# origins allowed a Permissions-Policy feature ("permissions"). The deploy
+# checks judge each page's resulting policy with the site's rules
+# (docs/frontend.md, "A third-party widget").
+PAGE_POLICIES: dict[str, dict[str, dict[str, list[str]]]] = {}
 # A stricter policy can be trialled alongside the enforced one: violations of
 # this one are reported, never blocked.
 CONTENT_SECURITY_POLICY_REPORT_ONLY = (
@@ -500,32 +513,30 @@ CONTENT_SECURITY_POLICY_REPORT_ONLY = (
 # Permissions-Policy (django-permissions-policy)
 # https://github.com/adamchainz/django-permissions-policy#settings
 
-# Every browser feature django-permissions-policy 4.34 knows is denied to this
-# site and to any frame in it: the app uses none of them. The library rejects a
-# name it does not know (ImproperlyConfigured) but publishes no list of the
-# names it knows, so its list is written out here. A page that needs a feature
-# gets the origins that may use it, e.g. "camera": ["self"].
+# Every feature Chromium recognises in a Permissions-Policy header is denied to
+# this site and to any frame in it: the app uses none of them. A name the
+# browser does not know (or keeps behind an origin trial) costs a console error
+# on every page and protects nothing, so the list is what Chromium accepts:
+# django-permissions-policy's names, less those Chromium reports as
+# "Unrecognized feature" or "Origin trial controlled feature not enabled"
+# (docs/frontend.md says how to redo it). A page that needs a feature gets it
+# in PAGE_POLICIES below, e.g. "payment": ["self", "https://pay.example.com"].
 denied_features = """
-    accelerometer ambient-light-sensor aria-notify autofill autoplay bluetooth
-    browsing-topics camera captured-surface-control ch-device-memory ch-downlink ch-dpr
-    ch-ect ch-prefers-color-scheme ch-prefers-reduced-motion ch-prefers-reduced-transparency
-    ch-rtt ch-save-data ch-ua ch-ua-arch ch-ua-bitness ch-ua-form-factors ch-ua-full-version
-    ch-ua-full-version-list ch-ua-high-entropy-values ch-ua-mobile ch-ua-model
-    ch-ua-platform ch-ua-platform-version ch-ua-wow64 ch-viewport-height ch-viewport-width
-    ch-width clipboard-read clipboard-write compute-pressure cross-origin-isolated
-    deferred-fetch deferred-fetch-minimal device-attributes digital-credentials-create
-    digital-credentials-get display-capture document-domain encrypted-media
-    execution-while-not-rendered execution-while-out-of-viewport
-    focus-without-user-activation fullscreen gamepad geolocation gyroscope haptics hid
-    identity-credentials-get idle-detection interest-cohort keyboard-map language-detector
-    language-model local-fonts local-network local-network-access loopback-network
-    magnetometer manual-text media-playback-while-not-visible microphone midi
-    on-device-speech-recognition otp-credentials payment picture-in-picture
+    accelerometer aria-notify autoplay browsing-topics camera captured-surface-control
+    ch-device-memory ch-downlink ch-dpr ch-ect ch-prefers-color-scheme
+    ch-prefers-reduced-motion ch-prefers-reduced-transparency ch-rtt ch-save-data ch-ua
+    ch-ua-arch ch-ua-bitness ch-ua-form-factors ch-ua-full-version ch-ua-full-version-list
+    ch-ua-high-entropy-values ch-ua-mobile ch-ua-model ch-ua-platform ch-ua-platform-version
+    ch-ua-wow64 ch-viewport-height ch-viewport-width ch-width clipboard-read clipboard-write
+    compute-pressure cross-origin-isolated deferred-fetch deferred-fetch-minimal
+    digital-credentials-create digital-credentials-get display-capture encrypted-media
+    fullscreen gamepad geolocation gyroscope hid identity-credentials-get idle-detection
+    interest-cohort keyboard-map language-detector language-model local-fonts local-network
+    local-network-access loopback-network magnetometer media-playback-while-not-visible
+    microphone midi on-device-speech-recognition otp-credentials payment picture-in-picture
     private-state-token-issuance private-state-token-redemption publickey-credentials-create
-    publickey-credentials-get rewriter screen-wake-lock serial shared-storage
-    shared-storage-select-url speaker-selection storage-access summarizer sync-xhr tools
-    translator usb vertical-scroll vr web-app-installation web-share webnn
-    window-management writer xr-spatial-tracking
+    publickey-credentials-get screen-wake-lock serial speaker-selection storage-access
+    summarizer sync-xhr translator usb window-management xr-spatial-tracking
 """
 PERMISSIONS_POLICY: dict[str, list[str]] = {
     **{feature: [] for feature in denied_features.split()},

@@ -5,9 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from csp.constants import HEADER, HEADER_REPORT_ONLY
+from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
 from django.http import HttpRequest, HttpResponseBase
 from django.utils.cache import patch_cache_control
+
+from apps.core import page_policies
 
 CSP_HEADERS = (HEADER, HEADER_REPORT_ONLY)
 
@@ -71,4 +74,39 @@ class NoncedPagesMiddleware:
         is_redirect = 300 <= response.status_code < 400
         if response.get("Content-Type", "").startswith("text/html") and not is_redirect:
             str(request.csp_nonce)  # type: ignore[attr-defined]  # set by django-csp
+        return response
+
+
+class PagePoliciesCSPMiddleware(CSPMiddleware):
+    """django-csp's middleware, adding the sources PAGE_POLICIES declares for the page.
+
+    Extends it through `get_policy_parts`, the hook django-csp documents for
+    per-request changes; what a view's own decorator asks for is kept.
+    """
+
+    def get_policy_parts(
+        self, request: HttpRequest, response: HttpResponseBase, report_only: bool = False
+    ) -> PolicyParts:
+        parts = super().get_policy_parts(request, response, report_only)
+        additions = {} if report_only else page_policies.csp_additions(request.path_info)
+        if additions:
+            parts.update = page_policies.with_additions(parts.update or {}, additions)
+        return parts
+
+
+class PagePermissionsPolicyMiddleware:
+    """The Permissions-Policy PAGE_POLICIES declares for a page, in place of the site's.
+
+    Listed before django-permissions-policy's middleware, so it sees the header that
+    one wrote and replaces it only on the pages that declare features.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        header = page_policies.permissions_header(request.path_info)
+        if header is not None:
+            response["Permissions-Policy"] = header
         return response

@@ -42,6 +42,13 @@ def guestbook(request: HttpRequest) -> HttpResponse:
     return render(request, "demo/guestbook.html", {"form": form, "page": page}, status=status)
 
 
+@require_GET
+def entries(request: HttpRequest) -> HttpResponse:
+    """The guestbook's list alone: htmx swaps it into the page (docs/frontend.md)."""
+    page = selectors.message_page(number=request.GET.get("page"), per_page=PAGE_SIZE)
+    return render(request, "demo/_entries.html", {"page": page})
+
+
 def _error(status: HTTPStatus, message: str, **extra: Any) -> JsonResponse:
     return JsonResponse({"error": message, **extra}, status=status)
 

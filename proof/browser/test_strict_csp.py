@@ -58,7 +58,7 @@ def test_every_site_page_is_under_strict_csp_with_trusted_types_and_no_violation
     assert "'strict-dynamic'" in policy["script-src"]
     assert "'self'" not in policy["script-src"]
     assert policy["require-trusted-types-for"] == ["'script'"]
-    assert policy["trusted-types"] == ["bastion"]
+    assert policy["trusted-types"] == ["bastion", "default"]
     assert tab.violations == []
 
 

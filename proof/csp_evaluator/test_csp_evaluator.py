@@ -21,6 +21,7 @@ from django.urls import reverse
 from pytest_django import Settings
 
 from apps.core.checks import csp as checks
+from apps.core.checks import page_policies as page_policy_checks
 from proof.harness import unavailable
 from tests.conftest import apply_production_settings
 
@@ -107,6 +108,29 @@ def test_every_page_policy_has_no_high_or_medium_finding(
         name: [f for f in findings if f["severity"] in FAILING] for name, findings in rated.items()
     }
     assert failing == {name: [] for name in pages}
+
+
+WIDGET = "https://js.pay.example"
+
+
+@pytest.mark.django_db
+def test_a_page_policy_that_adds_a_widget_has_no_high_or_medium_finding(
+    node: str, settings: Settings, client: Client
+) -> None:
+    apply_production_settings(settings)
+    settings.PAGE_POLICIES = {
+        "/no-such-page/": {
+            "csp": {"frame-src": [WIDGET], "connect-src": [WIDGET], "script-src": [WIDGET]},
+            "permissions": {"payment": ["self", WIDGET]},
+        }
+    }
+
+    header = client.get("/no-such-page/", secure=True)["Content-Security-Policy"]
+    [findings] = rate(node, [header])
+
+    assert f"frame-src {WIDGET}" in header
+    assert page_policy_checks.check_page_policies() == []
+    assert [f for f in findings if f["severity"] in FAILING] == []
 
 
 BASE: dict[str, list[str]] = {

@@ -73,6 +73,15 @@ def check_field_limit(app_configs: Any = None, **kwargs: Any) -> list[CheckMessa
     return []
 '''
     )
+    # A new check names its module in the package's map and in docs/security.md.
+    edit(starter / "apps/core/checks/__init__.py", "W033, W034  ", "W033, W034, W099")
+    security = starter / "docs" / "security.md"
+    row = next(line for line in security.read_text().splitlines() if f"`{STARTER}.W034`" in line)
+    edit(
+        security,
+        row + "\n",
+        f"{row}\n| `{STARTER}.W099` | `limits` | deploy warning | over 50 fields | slow forms |\n",
+    )
     (starter / "tests" / "test_field_limit.py").write_text(
         "from pytest_django import Settings\n\n"
         "from apps.core.checks.limits import check_field_limit\n\n\n"

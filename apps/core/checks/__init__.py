@@ -21,6 +21,7 @@ Where each id lives, in apps.core.checks:
     headers       W031, W032               Referrer-Policy, Cross-Origin-Opener-Policy
     limits        W033, W034               DEBUG_PROPAGATE_EXCEPTIONS, upload limits
     connections   W035, W120, W130-W134    database, mail and uploads storage
+    page_policies E060, E061, W200-W204    what PAGE_POLICIES adds for one page
 
 public_suffixes holds the Public Suffix List the cors, csp_policy and hosts
 rules read; it reports nothing itself. Importing this package registers every
@@ -38,6 +39,7 @@ from apps.core.checks import (  # noqa: F401
     hosts,
     https,
     limits,
+    page_policies,
     passwords,
     secret_key,
     sessions,

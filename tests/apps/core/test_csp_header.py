@@ -14,7 +14,10 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.test import Client, RequestFactory
 from pytest_django.fixtures import Settings
 
-CSP_MIDDLEWARE = "csp.middleware.CSPMiddleware"
+from apps.core.middleware import PagePoliciesCSPMiddleware
+
+# django-csp's middleware, extended through get_policy_parts for PAGE_POLICIES.
+CSP_MIDDLEWARE = "apps.core.middleware.PagePoliciesCSPMiddleware"
 
 
 class StagingImagesCSPMiddleware(CSPMiddleware):
@@ -42,8 +45,12 @@ def directives(header: str) -> dict[str, str]:
     return {name: value for name, _, value in pairs}
 
 
-def test_the_middleware_is_django_csps_own(settings: Settings) -> None:
+def test_the_middleware_is_django_csps_own_extended_through_its_documented_hook(
+    settings: Settings,
+) -> None:
     assert CSP_MIDDLEWARE in settings.MIDDLEWARE
+    assert issubclass(PagePoliciesCSPMiddleware, CSPMiddleware)
+    assert "get_policy_parts" in vars(PagePoliciesCSPMiddleware)
 
 
 def test_every_page_gets_the_policy_from_the_settings(client: Client) -> None:

@@ -51,6 +51,26 @@ def test_guestbook_lists_entries_newest_first(client: Client) -> None:
     assert response.text.index("second") < response.text.index("first")
 
 
+def test_the_entries_fragment_htmx_swaps_in_is_the_list_alone_and_escaped(client: Client) -> None:
+    Message.objects.create(name="Ada", body="<script>alert(1)</script>")
+
+    response = client.get(reverse("demo:entries"))
+
+    assert response.status_code == HTTPStatus.OK
+    assert response.text.lstrip().startswith('<div id="entries">')
+    assert "<html" not in response.text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in response.text
+
+
+def test_the_guestbook_refreshes_its_list_with_htmx_loaded_with_integrity(client: Client) -> None:
+    response = client.get(reverse("demo:guestbook"))
+
+    assert f'hx-get="{reverse("demo:entries")}"' in response.text
+    assert 'name="htmx-config"' in response.text
+    assert '"allowScriptTags": false' in response.text
+    assert 'src="/static/core/vendor/htmx-2.0.11.min.' in response.text
+
+
 def test_guestbook_post_stores_the_entry_and_redirects_back(client: Client) -> None:
     response = client.post(
         reverse("demo:guestbook"), {"name": "Ada", "body": "Hello!"}, follow=True

@@ -12,6 +12,9 @@ from pytest_django import Settings
 from apps.core.checks import csp
 from tests.apps.core.checks import ids
 
+# The project's CSP middleware: django-csp's, extended for PAGE_POLICIES.
+PROJECT_CSP_MIDDLEWARE = "apps.core.middleware.PagePoliciesCSPMiddleware"
+
 
 def test_a_missing_csp_fires_w005(production: Settings) -> None:
     production.CONTENT_SECURITY_POLICY = None
@@ -20,7 +23,7 @@ def test_a_missing_csp_fires_w005(production: Settings) -> None:
 
 
 def test_a_csp_middleware_that_is_not_installed_fires_w005(production: Settings) -> None:
-    production.MIDDLEWARE = [m for m in production.MIDDLEWARE if m != csp.CSP_MIDDLEWARE]
+    production.MIDDLEWARE = [m for m in production.MIDDLEWARE if m != PROJECT_CSP_MIDDLEWARE]
 
     assert ids(csp.check_csp()) == {"bastion.W005"}
 
@@ -28,7 +31,7 @@ def test_a_csp_middleware_that_is_not_installed_fires_w005(production: Settings)
 def test_a_subclass_of_django_csps_middleware_counts_as_installed(production: Settings) -> None:
     subclass = "tests.apps.core.test_csp_header.StagingImagesCSPMiddleware"
     production.MIDDLEWARE = [
-        subclass if m == csp.CSP_MIDDLEWARE else m for m in production.MIDDLEWARE
+        subclass if m == PROJECT_CSP_MIDDLEWARE else m for m in production.MIDDLEWARE
     ]
 
     assert csp.check_csp() == []
