@@ -82,8 +82,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First, so every log line of the request carries its id (django-guid).
-    "django_guid.middleware.guid_middleware",
+    # First, so every log line of the request carries its id (django-guid's log field).
+    "apps.core.middleware.RequestIdMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Before WhiteNoise, so static files carry these headers too.
@@ -92,7 +92,8 @@ MIDDLEWARE = [
     # Sees the response after CSP, sessions, CSRF and messages have added theirs.
     "apps.core.middleware.PrivateResponseMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # django-csp's, with each policy built once (apps/core/middleware.py).
+    "apps.core.middleware.CSPMiddleware",
     # After django-csp's, so it sees each page before django-csp writes the header.
     "apps.core.middleware.NoncedPagesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
