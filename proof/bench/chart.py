@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt
 
 COLOURS = {"bastion": "#1f5f8b", "baseline": "#9aa5b1", "limit": "#d9dde1"}
 # The endpoints the stacks share come first, so the bars to compare stand together.
-ENDPOINTS = ("healthz", "admin_login", "home", "api", "static")
+ENDPOINTS = ("page", "healthz", "database", "static")
 
 
 def draw(report: dict[str, Any], path: Path) -> None:
