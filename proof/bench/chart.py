@@ -52,7 +52,8 @@ def draw(report: dict[str, Any], path: Path) -> None:
         f"{settings['workers']} workers each; Bastion: gunicorn.conf.py"
         f" ({settings['bastion_gunicorn']['worker_class']},"
         f" {settings['bastion_gunicorn']['threads']} threads), startproject: gunicorn's defaults"
-        f" (sync); {settings['connections']} connections, {report['machine']['cpus']} CPUs",
+        f" (sync); {settings['connections']} connections ({settings['page_connections']} on the"
+        f" pages), {report['machine']['cpus']} CPUs",
         fontsize=10,
     )
     figure.tight_layout()

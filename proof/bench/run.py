@@ -456,6 +456,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             },
             "baseline_gunicorn": "gunicorn's defaults (sync workers, no config file)",
             "connections": args.connections,
+            "page_connections": PAGE_CONNECTIONS,
             "wrk_threads": measured.threads,
             "seconds": args.seconds,
             "warmup_seconds": args.warmup,
