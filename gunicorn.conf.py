@@ -20,10 +20,10 @@ workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 
 # Threads let one worker wait on the database for one request while serving
 # another: measured on 2 workers (docs/performance.md), 4 threads served a page
-# that waits 20 ms on PostgreSQL at 2.5 to 3x the rate of sync workers, and the
-# admin's CPU-bound login page no slower. Each thread keeps one database
-# connection open, so workers x threads per dyno must fit the database's
-# connection limit (docs/heroku.md).
+# that waits 20 ms on PostgreSQL at 2 to 3x the rate of sync workers, and a
+# CPU-bound page as fast. Pages that only compute: GUNICORN_THREADS=1 or 2.
+# Each thread keeps one database connection open, so workers x threads per
+# dyno must fit the database's connection limit (docs/heroku.md).
 worker_class = "gthread"
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 
@@ -43,6 +43,9 @@ keepalive = 95
 # Load the app once in the master: workers fork with it already imported
 # (faster boot, shared memory), and a bad configuration stops the master at once.
 preload_app = True
+
+# No max_requests: a restarted worker pays a cold start and refills its caches,
+# and nothing here grows without bound (docs/performance.md says when to set it).
 
 
 def pre_fork(server: object, worker: object) -> None:

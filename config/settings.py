@@ -84,8 +84,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First, so every log line of the request carries its id (django-guid).
-    "django_guid.middleware.guid_middleware",
+    # First, so every log line of the request carries its id (django-guid's log field).
+    "apps.core.middleware.RequestIdMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Before WhiteNoise, so static files carry these headers too. A page's own
@@ -96,8 +96,9 @@ MIDDLEWARE = [
     # Sees the response after CSP, sessions, CSRF and messages have added theirs.
     "apps.core.middleware.PrivateResponseMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # django-csp's middleware, adding what PAGE_POLICIES declares for a page.
-    "apps.core.middleware.PagePoliciesCSPMiddleware",
+    # django-csp's, adding what PAGE_POLICIES declares for a page, with each policy
+    # built once (apps/core/middleware.py).
+    "apps.core.middleware.CSPMiddleware",
     # After django-csp's, so it sees each page before django-csp writes the header.
     "apps.core.middleware.NoncedPagesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -106,7 +107,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Marks request.user as verified once a one-time code was accepted.
     "django_otp.middleware.OTPMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    # Django's, making the message storage only when a page adds or shows a message.
+    "apps.core.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",

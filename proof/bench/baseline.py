@@ -1,15 +1,16 @@
 """
 The framework baseline: a project exactly as `django-admin startproject` makes it.
 
-Four edits and nothing more: DEBUG off, ALLOWED_HOSTS set, the database Bastion uses (the
-same PostgreSQL server and database, through the same psycopg), and one view that answers
-like Bastion's /healthz (same decorators, same bytes). Its admin login page renders the
-same template as Bastion's, with Django's default middleware and settings. It runs under
-gunicorn's defaults (sync workers, no config file), as a plain project would.
+Five edits and nothing more: DEBUG off, ALLOWED_HOSTS set, the database Bastion uses (the
+same PostgreSQL server and database, through the same psycopg), one view that answers
+like Bastion's /healthz (same decorators, same bytes), and the benchmark's planted pages
+(proof/bench/page.py, copied in as it is, so both projects render the same template). It
+runs under gunicorn's defaults (sync workers, no config file), as a plain project would.
 """
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -31,6 +32,10 @@ def healthz(request):
 
 
 urlpatterns.append(path("healthz", healthz))
+
+from baseline import page  # noqa: E402
+
+urlpatterns += page.urlpatterns
 """
 
 
@@ -71,6 +76,7 @@ def create(directory: Path, database_url: str) -> Path:
         "        'NAME': BASE_DIR / 'db.sqlite3',\n    }\n}",
         database(database_url),
     )
+    shutil.copy(Path(__file__).with_name("page.py"), directory / "baseline" / "page.py")
     urls = directory / "baseline" / "urls.py"
     urls.write_text(urls.read_text() + HEALTHZ)
     # Served from compiled bytecode, as Bastion is.

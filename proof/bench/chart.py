@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt
 
 COLOURS = {"bastion": "#1f5f8b", "baseline": "#9aa5b1", "limit": "#d9dde1"}
 # The endpoints the stacks share come first, so the bars to compare stand together.
-ENDPOINTS = ("healthz", "admin_login", "home", "api", "static")
+ENDPOINTS = ("page", "healthz", "database", "static")
 
 
 def draw(report: dict[str, Any], path: Path) -> None:
@@ -52,7 +52,8 @@ def draw(report: dict[str, Any], path: Path) -> None:
         f"{settings['workers']} workers each; Bastion: gunicorn.conf.py"
         f" ({settings['bastion_gunicorn']['worker_class']},"
         f" {settings['bastion_gunicorn']['threads']} threads), startproject: gunicorn's defaults"
-        f" (sync); {settings['connections']} connections, {report['machine']['cpus']} CPUs",
+        f" (sync); {settings['connections']} connections ({settings['page_connections']} on the"
+        f" pages), {report['machine']['cpus']} CPUs",
         fontsize=10,
     )
     figure.tight_layout()

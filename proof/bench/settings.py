@@ -1,5 +1,5 @@
-"""Bastion's production settings, with the benchmark's URLconf: one more page, never shipped."""
+"""The proof site's settings (the product's, unchanged) with the benchmark's URLconf."""
 
-from config.settings import *  # noqa: F403  (the product's settings, unchanged)
+from proof.site.settings import *  # noqa: F403
 
 ROOT_URLCONF = "proof.bench.urls"

@@ -1,22 +1,8 @@
-"""The project's URLs plus a page that waits on PostgreSQL, as a page with slow queries does."""
+"""The proof site's URLs (the project's own among them) plus the benchmark's planted pages."""
 
-from django.db import connection
-from django.http import HttpRequest, HttpResponse
-from django.urls import URLPattern, URLResolver, path
+from django.urls import URLPattern, URLResolver
 
-from config.urls import urlpatterns as project_urlpatterns
+from proof.bench import page
+from proof.site.urls import urlpatterns as site_urlpatterns
 
-# How long the page's one query keeps the database busy.
-WAIT_SECONDS = 0.02
-
-
-def wait_on_database(request: HttpRequest) -> HttpResponse:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_sleep(%s)", [WAIT_SECONDS])
-    return HttpResponse("waited", content_type="text/plain")
-
-
-urlpatterns: list[URLPattern | URLResolver] = [
-    path("bench/wait-on-database", wait_on_database),
-    *project_urlpatterns,
-]
+urlpatterns: list[URLPattern | URLResolver] = [*page.urlpatterns, *site_urlpatterns]

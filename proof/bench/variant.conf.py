@@ -11,7 +11,7 @@ import runpy
 from pathlib import Path
 from typing import Any
 
-_shipped = runpy.run_path(str(Path(__file__).resolve().parent.parent / "gunicorn.conf.py"))
+_shipped = runpy.run_path(str(Path(__file__).resolve().parents[2] / "gunicorn.conf.py"))
 globals().update({name: value for name, value in _shipped.items() if not name.startswith("_")})
 _variant = json.loads(os.environ["BENCH_GUNICORN"])
 _freeze = _variant.pop("freeze")

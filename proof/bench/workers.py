@@ -5,8 +5,8 @@ Which gunicorn worker model serves a small dyno best: measured, not assumed.
 
 Bastion's production stack (USE_SSL, DEBUG off, PostgreSQL) runs with 2 workers, as on a
 Heroku Basic dyno, under each variant of the shipped gunicorn.conf.py below. Each is loaded
-on a page that costs CPU (/admin/login/) and on a page that waits 20 ms on PostgreSQL
-(`pg_sleep`, from the benchmark-only URLconf in proof/bench/urls.py). Rounds run the
+on a page that costs CPU (/bench/page/) and on a page that waits 20 ms on PostgreSQL
+(`pg_sleep`; both planted by proof/bench/page.py). Rounds run the
 variants in turn, so a busy spell on the machine hits every variant alike; each figure is
 the best round (as timeit takes the minimum), and the JSON keeps every round.
 """
@@ -31,7 +31,7 @@ from proof.harness import Server
 VARIANT_CONF = Path(__file__).with_name("variant.conf.py")
 RESULTS = Path(__file__).with_name("results")
 WORKERS = 2
-PAGES = {"admin_login": "/admin/login/", "database_wait": "/bench/wait-on-database"}
+PAGES = {"page": "/bench/page/", "database_wait": "/bench/database/"}
 
 
 @dataclass(frozen=True)
@@ -47,17 +47,14 @@ VARIANTS = (
     Variant("gthread2", "gthread, 2 threads", {"worker_class": "gthread", "threads": 2}),
     Variant("gthread4", "gthread, 4 threads", {"worker_class": "gthread", "threads": 4}),
     Variant(
-        "sync_freeze", "sync, gc.freeze()", {"worker_class": "sync", "threads": 1, "freeze": True}
+        "gthread4_no_log",
+        "gthread, 4 threads, no access log",
+        {"worker_class": "gthread", "threads": 4, "accesslog": None},
     ),
     Variant(
-        "gthread4_freeze",
-        "gthread, 4 threads, gc.freeze()",
-        {"worker_class": "gthread", "threads": 4, "freeze": True},
-    ),
-    Variant(
-        "gthread2_freeze",
-        "gthread, 2 threads, gc.freeze()",
-        {"worker_class": "gthread", "threads": 2, "freeze": True},
+        "gthread4_keepalive2",
+        "gthread, 4 threads, keep-alive 2 s",
+        {"worker_class": "gthread", "threads": 4, "keepalive": 2},
     ),
 )
 
@@ -65,7 +62,7 @@ VARIANTS = (
 def measure(
     variant: Variant, env: dict[str, str], measured: load.Load, warmup: load.Load, log: Path
 ) -> dict[str, Any]:
-    settings = {"preload_app": True, "freeze": False, **variant.settings}
+    settings = {"preload_app": True, "freeze": True, **variant.settings}
     variant_env = {**env, "BENCH_GUNICORN": json.dumps(settings)}
     with Server("config.wsgi", variant_env, log, config=VARIANT_CONF) as server:
         server.wait_until_serving()
@@ -116,15 +113,15 @@ def best(rounds: list[dict[str, Any]]) -> dict[str, Any]:
 
 def print_table(summary: dict[str, Any]) -> None:
     print(
-        f"\n{'variant':<34} {'login req/s':>11} {'p99 ms':>7} {'wait req/s':>10} {'p99 ms':>7}"
+        f"\n{'variant':<34} {'page req/s':>11} {'p99 ms':>7} {'wait req/s':>10} {'p99 ms':>7}"
         f" {'Rss MiB':>8} {'private MiB':>11} {'errors':>6}"
     )
     for variant in VARIANTS:
         entry = summary[variant.key]
-        login, wait = entry["pages"]["admin_login"], entry["pages"]["database_wait"]
-        errors = login["errors"] + wait["errors"]
+        page, wait = entry["pages"]["page"], entry["pages"]["database_wait"]
+        errors = page["errors"] + wait["errors"]
         print(
-            f"{variant.label:<34} {login['requests_per_second']:11.0f} {login['p99_ms']:7.1f}"
+            f"{variant.label:<34} {page['requests_per_second']:11.0f} {page['p99_ms']:7.1f}"
             f" {wait['requests_per_second']:10.0f} {wait['p99_ms']:7.1f}"
             f" {entry['memory_kib']['rss'] / 1024:8.1f}"
             f" {entry['memory_kib']['private'] / 1024:11.1f} {errors:6d}"
@@ -160,11 +157,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             for variant in VARIANTS:
                 log = Path(temp) / f"{variant.key}.log"
                 rounds[variant.key].append(measure(variant, env, measured, warmup, log))
-                login = rounds[variant.key][-1]["pages"]["admin_login"]
+                page = rounds[variant.key][-1]["pages"]["page"]
                 wait = rounds[variant.key][-1]["pages"]["database_wait"]
                 print(
-                    f"  {variant.label:<34} login {login['requests_per_second']:5.0f} req/s"
-                    f" p99 {login['p99_ms']:6.1f} ms, wait {wait['requests_per_second']:5.0f}"
+                    f"  {variant.label:<34} page {page['requests_per_second']:5.0f} req/s"
+                    f" p99 {page['p99_ms']:6.1f} ms, wait {wait['requests_per_second']:5.0f}"
                     f" req/s p99 {wait['p99_ms']:6.1f} ms",
                     flush=True,
                 )

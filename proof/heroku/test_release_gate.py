@@ -89,7 +89,7 @@ PLANTED_SETTINGS = {
         "bastion.W006",
     ),
     "csp middleware removed": (
-        'MIDDLEWARE.remove("apps.core.middleware.PagePoliciesCSPMiddleware")',
+        'MIDDLEWARE.remove("apps.core.middleware.CSPMiddleware")',
         "bastion.W005",
     ),
     "clickjacking protection relaxed": ('X_FRAME_OPTIONS = "SAMEORIGIN"', "security.W019"),

@@ -43,3 +43,12 @@ def test_without_use_ssl_the_cookie_keeps_its_plain_name(settings: Settings) -> 
 
     assert "messages" in response.cookies
     assert "__Host-messages" not in response.cookies
+
+
+def test_a_message_waits_through_pages_that_show_none(client: Client) -> None:
+    response = add_a_group(client)
+
+    assert client.get("/healthz").status_code == HTTPStatus.OK
+    page = client.get(response["Location"])
+    assert "was added successfully" in page.text
+    assert "was added successfully" not in client.get(response["Location"]).text

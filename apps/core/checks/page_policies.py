@@ -22,7 +22,7 @@ from django.utils.module_loading import import_string
 from apps.core import page_policies
 from apps.core.checks import csp_policy
 from apps.core.checks.public_suffixes import public_suffixes
-from apps.core.middleware import PagePermissionsPolicyMiddleware, PagePoliciesCSPMiddleware
+from apps.core.middleware import CSPMiddleware, PagePermissionsPolicyMiddleware
 
 KEYS = {"csp", "permissions"}
 # Inline images and media (a chart, a preview of a chosen file) run no code.
@@ -145,7 +145,7 @@ def _permissions_findings(prefix: str) -> Iterator[CheckMessage]:
 
 
 def _middleware_missing() -> list[str]:
-    wanted: set[type] = {PagePoliciesCSPMiddleware, PagePermissionsPolicyMiddleware}
+    wanted: set[type] = {CSPMiddleware, PagePermissionsPolicyMiddleware}
     found: set[type] = set()
     for path in settings.MIDDLEWARE:
         try:

@@ -1,23 +1,25 @@
-"""The Content-Security-Policy header each page gets from django-csp's own middleware."""
+"""The Content-Security-Policy header each page gets from django-csp's middleware."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from http import HTTPStatus
+from typing import Any
 
 import pytest
-from csp.constants import NONE, SELF
-from csp.decorators import csp_update
+from csp.constants import NONCE, NONE, SELF
+from csp.decorators import csp, csp_replace, csp_update
 from csp.exceptions import CSPNonceError
 from csp.middleware import CSPMiddleware, PolicyParts
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.test import Client, RequestFactory
+from django.utils.module_loading import import_string
 from pytest_django.fixtures import Settings
 
-from apps.core.middleware import PagePoliciesCSPMiddleware
+from apps.core import middleware
 
-# django-csp's middleware, extended through get_policy_parts for PAGE_POLICIES.
-CSP_MIDDLEWARE = "apps.core.middleware.PagePoliciesCSPMiddleware"
+CSP_MIDDLEWARE = "apps.core.middleware.CSPMiddleware"
 
 
 class StagingImagesCSPMiddleware(CSPMiddleware):
@@ -49,8 +51,7 @@ def test_the_middleware_is_django_csps_own_extended_through_its_documented_hook(
     settings: Settings,
 ) -> None:
     assert CSP_MIDDLEWARE in settings.MIDDLEWARE
-    assert issubclass(PagePoliciesCSPMiddleware, CSPMiddleware)
-    assert "get_policy_parts" in vars(PagePoliciesCSPMiddleware)
+    assert issubclass(import_string(CSP_MIDDLEWARE), CSPMiddleware)
 
 
 def test_every_page_gets_the_policy_from_the_settings(client: Client) -> None:
@@ -154,3 +155,70 @@ def test_a_page_without_a_script_still_names_a_nonce_beside_strict_dynamic(clien
     assert "<script" not in response.content.decode()
     assert "script-src 'nonce-" in policy
     assert "'strict-dynamic'" in policy
+
+
+def uncached_and_cached(view: Callable[[HttpRequest], HttpResponse], *, nonce: bool) -> list[str]:
+    headers = []
+    for cls in (CSPMiddleware, middleware.CSPMiddleware):
+        request = RequestFactory().get("/")
+
+        def answer(request: HttpRequest) -> HttpResponseBase:
+            if nonce:
+                str(request.csp_nonce)  # type: ignore[attr-defined]
+            return view(request)
+
+        response = cls(answer)(request)
+        assert isinstance(response, HttpResponseBase)
+        header = response["Content-Security-Policy"]
+        if nonce:
+            header = header.replace(request._csp_nonce, "NONCE")  # type: ignore[attr-defined]
+        headers.append(header)
+    return headers
+
+
+@pytest.mark.parametrize("nonce", [True, False])
+@pytest.mark.parametrize(
+    "decorator",
+    [
+        lambda view: view,
+        csp_update({"img-src": ["https://images.example.com"]}),
+        csp_replace({"script-src": [SELF, NONCE], "trusted-types": None}),
+        csp({"default-src": [NONE], "upgrade-insecure-requests": True}),
+    ],
+)
+def test_the_cached_header_is_the_one_django_csp_builds(
+    decorator: Callable[[Callable[[HttpRequest], HttpResponse]], Any], nonce: bool
+) -> None:
+    view = decorator(lambda request: HttpResponse("ok"))
+    for _ in range(2):  # built, then from the cache
+        uncached, cached = uncached_and_cached(view, nonce=nonce)
+
+        assert directives(cached) == directives(uncached)
+
+
+def test_each_response_gets_its_own_nonce_from_the_cached_header() -> None:
+    def view(request: HttpRequest) -> HttpResponse:
+        return HttpResponse(str(request.csp_nonce))  # type: ignore[attr-defined]
+
+    responses = [middleware.CSPMiddleware(view)(RequestFactory().get("/")) for _ in range(2)]
+
+    nonces = []
+    for response in responses:
+        assert isinstance(response, HttpResponse)
+        nonces.append(response.content.decode())
+        assert f"'nonce-{nonces[-1]}'" in response["Content-Security-Policy"]
+    assert nonces[0] != nonces[1]
+
+
+def test_a_subclass_of_the_cached_middleware_that_overrides_get_policy_parts_is_obeyed(
+    client: Client, settings: Settings
+) -> None:
+    class Staging(StagingImagesCSPMiddleware, middleware.CSPMiddleware):
+        pass
+
+    response = Staging(lambda request: HttpResponse("ok"))(RequestFactory().get("/"))
+
+    assert isinstance(response, HttpResponseBase)
+    policy = directives(response["Content-Security-Policy"])
+    assert policy["img-src"] == "'self' https://images.example.com"
+    assert policy["default-src"] == "'none'"

@@ -12,8 +12,8 @@ from pytest_django import Settings
 from apps.core.checks import csp
 from tests.apps.core.checks import ids
 
-# The project's CSP middleware: django-csp's, extended for PAGE_POLICIES.
-PROJECT_CSP_MIDDLEWARE = "apps.core.middleware.PagePoliciesCSPMiddleware"
+# The project's CSP middleware: django-csp's, extended for PAGE_POLICIES and built once.
+PROJECT_CSP_MIDDLEWARE = "apps.core.middleware.CSPMiddleware"
 
 
 def test_a_missing_csp_fires_w005(production: Settings) -> None:

@@ -16,7 +16,7 @@ from pytest_django import Settings
 
 from apps.core.checks import csp as checks
 from apps.core.checks import page_policies as page_policy_checks
-from apps.core.middleware import PagePoliciesCSPMiddleware
+from apps.core.middleware import CSPMiddleware
 
 WIDGET = "https://js.pay.example"
 SAFE = {
@@ -141,9 +141,7 @@ def test_pages_declared_without_the_projects_middleware_are_reported(
 ) -> None:
     production.PAGE_POLICIES = SAFE
     production.MIDDLEWARE = [
-        "csp.middleware.CSPMiddleware"
-        if m == "apps.core.middleware.PagePoliciesCSPMiddleware"
-        else m
+        "csp.middleware.CSPMiddleware" if m == "apps.core.middleware.CSPMiddleware" else m
         for m in production.MIDDLEWARE
     ]
 
@@ -201,7 +199,7 @@ def test_a_views_own_csp_update_is_kept_beside_the_pages_sources(settings: Setti
 
     settings.PAGE_POLICIES = {"/checkout/": {"csp": {"img-src": [WIDGET]}}}
 
-    response = PagePoliciesCSPMiddleware(view)(RequestFactory().get("/checkout/pay"))
+    response = CSPMiddleware(view)(RequestFactory().get("/checkout/pay"))
 
     assert isinstance(response, HttpResponse)
     assert directives(response["Content-Security-Policy"])["img-src"] == (
