@@ -18,7 +18,12 @@ from proof.stack import (
     serve,
     static_files,
 )
-from tests.conftest import clean_env, collected_static, no_error_tracking_left_running, production
+from tests.support.fixtures import (
+    clean_env,
+    collected_static,
+    no_error_tracking_left_running,
+    production,
+)
 
 __all__ = [
     "clean_env",

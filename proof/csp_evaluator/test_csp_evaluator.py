@@ -22,7 +22,7 @@ from pytest_django import Settings
 
 from apps.core import checks
 from proof.harness import unavailable
-from tests.conftest import apply_production_settings
+from tests.support.settings import apply_production_settings
 
 HERE = Path(__file__).resolve().parent
 EVALUATOR_VERSION = "1.1.8"

@@ -6,7 +6,7 @@ import re
 import subprocess
 import sys
 
-from tests.conftest import REPO
+from tests.support.settings import REPO
 
 
 def validate(path: str, schema: str) -> subprocess.CompletedProcess[str]:

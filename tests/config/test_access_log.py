@@ -11,7 +11,7 @@ import pytest
 from gunicorn.config import Config
 
 from config.access_log import AccessLogger, escape
-from tests.conftest import REPO
+from tests.support.settings import REPO
 
 
 def access_line(path: str, query: str = "", user_agent: str = "curl/8") -> str:

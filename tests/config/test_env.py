@@ -12,7 +12,7 @@ from pytest_django import Settings
 
 from apps.core.checks import refuse_unsafe_configuration
 from config.env import BASE_DIR, CONFIG_ERROR_EXIT_STATUS, Env, database_config, load
-from tests.conftest import run_python, strong_key
+from tests.support.settings import run_python, strong_key
 
 BAD_VALUES = [
     ("DEBUG", "maybe", "true or false"),

@@ -11,7 +11,7 @@ import pytest
 from pytest_django import Settings
 
 from apps.core import release_checks, secret_rules
-from tests.conftest import REPO, strong_key
+from tests.support.settings import REPO, strong_key
 
 
 def ids(messages: list[Any]) -> set[str]:

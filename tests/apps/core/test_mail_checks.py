@@ -7,7 +7,7 @@ from django.core.checks import run_checks
 from pytest_django import Settings
 
 from apps.core import checks
-from tests.conftest import apply_production_settings
+from tests.support.settings import apply_production_settings
 
 
 def deploy_ids() -> set[str]:

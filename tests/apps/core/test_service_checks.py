@@ -9,7 +9,7 @@ from django.core.checks import CheckMessage
 from pytest_django import Settings
 
 from apps.core import service_checks
-from tests.conftest import load_settings_module
+from tests.support.settings import load_settings_module
 
 
 def ids(messages: list[CheckMessage]) -> set[str]:
