@@ -29,6 +29,7 @@ import pytest
 
 from proof import harness
 from proof.harness import unavailable
+from proof.harness.processes import group_pids
 
 # app.json is read as the project's own tests read it; the emulation hands it on.
 from tests.support.heroku import APP_HOST as APP_HOST  # noqa: PLC0414
@@ -198,23 +199,6 @@ def deploy(slug: Path, config: dict[str, str], *, port: int, log: Path) -> Deplo
     return Deploy(released, WebDyno(slug, config, port=port, log=log))
 
 
-def _process_group_members(pgid: int) -> list[int]:
-    """Live processes of a process group, from /proc (zombies excluded)."""
-    members = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        fields = stat[stat.rindex(")") + 2 :].split()
-        state, group = fields[0], int(fields[2])
-        if group == pgid and state != "Z":
-            members.append(int(entry.name))
-    return members
-
-
 class WebDyno:
     """The Procfile's web process type under honcho, bound to 127.0.0.1:$PORT.
 
@@ -285,7 +269,7 @@ class WebDyno:
         group = self._group()
         if group is None:
             return []
-        return [pid for pid in _process_group_members(group) if pid != group]
+        return [pid for pid in group_pids(group) if pid != group]
 
     def sigterm(self) -> float:
         """Send SIGTERM to every app process; return the moment it was sent."""
@@ -313,7 +297,7 @@ class WebDyno:
         if self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait()
-        if group is not None and _process_group_members(group):
+        if group is not None and group_pids(group):
             os.killpg(group, signal.SIGKILL)
 
 
