@@ -8,8 +8,7 @@ module is imported, so the two settings that differ are switched here, for the w
 import pytest
 from django.test.utils import override_settings
 
-from proof.site import settings as site_settings
-from proof.stack import (
+from proof.harness.fixtures import (
     database,
     database_proxy,
     migrated_database,
@@ -18,7 +17,13 @@ from proof.stack import (
     serve,
     static_files,
 )
-from tests.conftest import clean_env, collected_static, no_error_tracking_left_running, production
+from proof.site import settings as site_settings
+from tests.support.fixtures import (
+    clean_env,
+    collected_static,
+    no_error_tracking_left_running,
+    production,
+)
 
 __all__ = [
     "clean_env",

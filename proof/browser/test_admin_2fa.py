@@ -25,7 +25,7 @@ from playwright.sync_api import Browser, Page
 
 from proof import harness
 from proof.harness import Database
-from proof.reliability.support import Serve
+from proof.harness.fixtures import Serve
 
 pytestmark = [pytest.mark.browser, pytest.mark.deploy]
 

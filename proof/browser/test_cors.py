@@ -9,7 +9,7 @@ import pytest
 from pytest_django import Settings
 from pytest_django.live_server_helper import LiveServer
 
-from proof.browser.helpers import Tab
+from proof.harness.browser import Tab
 from proof.site.models import Note
 
 pytestmark = pytest.mark.browser

@@ -16,7 +16,7 @@ import pytest
 from django.urls import reverse
 from pytest_django.live_server_helper import LiveServer
 
-from proof.browser.helpers import Tab, wait_for
+from proof.harness.browser import Tab, wait_for
 
 pytestmark = pytest.mark.browser
 

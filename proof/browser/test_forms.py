@@ -13,7 +13,7 @@ import pytest
 from django.urls import reverse
 from pytest_django.live_server_helper import LiveServer
 
-from proof.browser.helpers import Tab
+from proof.harness.browser import Tab
 from proof.site.models import Note
 
 pytestmark = pytest.mark.browser

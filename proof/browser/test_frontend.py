@@ -17,9 +17,9 @@ import pytest
 from pytest_django import Settings
 from pytest_django.live_server_helper import LiveServer
 
-from proof.browser.conftest import Certificate
-from proof.browser.helpers import Tab, wait_for
 from proof.browser.third_party import INTEGRITY, widget_server
+from proof.harness.browser import Tab, wait_for
+from proof.harness.browser_fixtures import Certificate
 
 pytestmark = pytest.mark.browser
 

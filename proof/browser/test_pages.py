@@ -15,7 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import RoutePattern
 from pytest_django.live_server_helper import LiveServer
 
-from proof.browser.helpers import Login, Tab, log_in
+from proof.harness.browser import Login, Tab, log_in
 
 pytestmark = pytest.mark.browser
 

@@ -16,7 +16,7 @@ from django.urls import reverse
 from pytest_django import Settings
 from pytest_django.live_server_helper import LiveServer
 
-from proof.browser.helpers import Login, Tab, log_in
+from proof.harness.browser import Login, Tab, log_in
 
 pytestmark = pytest.mark.browser
 

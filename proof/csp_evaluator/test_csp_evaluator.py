@@ -23,7 +23,7 @@ from pytest_django import Settings
 from apps.core.checks import csp as checks
 from apps.core.checks import page_policies as page_policy_checks
 from proof.harness import unavailable
-from tests.conftest import apply_production_settings
+from tests.support.settings import apply_production_settings
 
 HERE = Path(__file__).resolve().parent
 EVALUATOR_VERSION = "1.1.8"

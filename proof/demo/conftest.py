@@ -1,6 +1,6 @@
 """The demo's own proofs, deleted with the demo (`make remove-demo`), use the browser's fixtures."""
 
-from proof.browser.conftest import (
+from proof.harness.browser_fixtures import (
     browser,
     certificate,
     live_server,

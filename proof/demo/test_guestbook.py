@@ -6,7 +6,7 @@ import pytest
 from pytest_django.live_server_helper import LiveServer
 
 from apps.demo import services
-from proof.browser.helpers import Tab
+from proof.harness.browser import Tab
 
 pytestmark = pytest.mark.browser
 

@@ -11,7 +11,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from proof.docker.test_image import DOCKERFILE, REPO_ROOT, _run, buildah, image
+from proof.docker.image import DOCKERFILE, REPO_ROOT, buildah, image
+from proof.docker.image import run as _run
 
 __all__ = ["buildah", "image"]
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import threading
@@ -13,6 +12,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+
+from proof.harness import free_port as _closed_port
 
 SCRIPT = Path(__file__).resolve().parents[2] / "docker" / "healthcheck.py"
 
@@ -53,13 +54,6 @@ def server() -> Iterator[Probed]:
         httpd.shutdown()
         httpd.server_close()
         thread.join(timeout=5)
-
-
-def _closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def _healthcheck(port: int, allowed_hosts: str = "", **extra: str) -> int:

@@ -17,9 +17,7 @@ import json
 import os
 import re
 import secrets
-import shutil
 import signal
-import socket
 import subprocess
 import time
 from collections.abc import Iterator
@@ -31,15 +29,16 @@ from typing import Any
 import psycopg
 import pytest
 
-from proof.harness import fresh_database, unavailable
+from proof.docker.image import DOCKERFILE, buildah, image
+from proof.docker.image import run as _run
+from proof.harness import free_port as _free_port
+from proof.harness import fresh_database
+from proof.harness.processes import group_pids as _process_group
+
+__all__ = ["buildah", "image"]
 
 pytestmark = pytest.mark.deploy
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-DOCKERFILE = REPO_ROOT / "Dockerfile"
-# A path given explicitly by whoever runs the proof; nothing here guesses one.
-BASE_IMAGES_SCRIPT = os.environ.get("BASE_IMAGES_SCRIPT", "")
-IMAGE = "localhost/bastion-deploy-test:latest"
 POSTGRES = "postgresql://postgres@127.0.0.1:5432"
 HOST = "bastion.example.test"
 
@@ -47,26 +46,7 @@ HOST = "bastion.example.test"
 # the dev group alone would add several hundred MB. The runtime dependencies
 # come to about 120 MB, botocore (for S3 uploads) the largest of them.
 SIZE_BUDGET_ABOVE_BASE_MB = 150
-BUILD_TIMEOUT_SECONDS = 1200
 BOOT_TIMEOUT_SECONDS = 60
-
-
-def _run(
-    args: list[str],
-    *,
-    timeout: float = 120,
-    check: bool = True,
-    env: dict[str, str] | None = None,
-) -> str:
-    result = subprocess.run(
-        args, capture_output=True, text=True, timeout=timeout, check=False, env=env
-    )
-    if check and result.returncode != 0:
-        pytest.fail(
-            f"{' '.join(args[:4])} ... exited {result.returncode}:\n"
-            f"{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
-        )
-    return result.stdout
 
 
 def _buildah_run(container: str, *command: str, env: dict[str, str] | None = None) -> list[str]:
@@ -80,13 +60,6 @@ def _size_mb(text: str) -> float:
     assert match, f"unexpected size {text!r}"
     scale = {"B": 1e-6, "kB": 1e-3, "MB": 1.0, "GB": 1e3}[match.group(2)]
     return float(match.group(1)) * scale
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @dataclass
@@ -105,52 +78,6 @@ def _get(port: int, path: str, headers: dict[str, str] | None = None) -> Respons
         return Response(response.status, response.headers, response.read())
     finally:
         connection.close()
-
-
-@pytest.fixture(scope="module", autouse=True)
-def buildah() -> None:
-    """Without buildah these tests are skipped, except in CI, where that is a failure."""
-    if shutil.which("buildah") is None:
-        unavailable("buildah is not installed (apt-get install buildah); CI must build the image")
-
-
-@pytest.fixture(scope="module")
-def image() -> str:
-    """The Dockerfile, built for real; the layer cache keeps a second build short."""
-    uv_version = re.search(r"ghcr\.io/astral-sh/uv:(\S+)", DOCKERFILE.read_text())
-    assert uv_version, "the Dockerfile no longer copies uv from ghcr.io/astral-sh/uv:<version>"
-    if BASE_IMAGES_SCRIPT:
-        if not Path(BASE_IMAGES_SCRIPT).is_file():
-            pytest.fail(f"BASE_IMAGES_SCRIPT={BASE_IMAGES_SCRIPT} is not a file")
-        _run(
-            ["bash", BASE_IMAGES_SCRIPT],
-            env={**os.environ, "UV_VERSION": uv_version.group(1)},
-            timeout=600,
-        )
-    previous = _run(["buildah", "images", "--quiet", IMAGE], check=False).strip()
-    # Docker's image format: OCI image configs have no HEALTHCHECK.
-    _run(
-        [
-            "buildah",
-            "bud",
-            "--isolation",
-            "chroot",
-            "--layers",
-            "--format",
-            "docker",
-            "--tag",
-            IMAGE,
-            "--file",
-            str(DOCKERFILE),
-            str(REPO_ROOT),
-        ],
-        timeout=BUILD_TIMEOUT_SECONDS,
-    )
-    current = _run(["buildah", "images", "--quiet", IMAGE]).strip()
-    if previous and previous != current:
-        # The last run's image, now untagged; its cached layers stay.
-        _run(["buildah", "rmi", previous], check=False)
-    return IMAGE
 
 
 @pytest.fixture(scope="module")
@@ -210,21 +137,6 @@ def release(container: str) -> subprocess.CompletedProcess[str]:
         timeout=300,
         check=False,
     )
-
-
-def _process_group(pgid: int) -> list[int]:
-    members = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            # Fields after the command name, which sits in parentheses: state, ppid, pgrp.
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[2]) == pgid:
-            members.append(int(entry.name))
-    return members
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:

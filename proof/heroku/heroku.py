@@ -9,10 +9,8 @@ $PORT) and SIGTERM when the dyno stops. Servers listen on 127.0.0.1 only.
 
 from __future__ import annotations
 
-import json
 import os
 import re
-import secrets
 import signal
 import socket
 import struct
@@ -25,18 +23,20 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Any
 
 import psycopg
 import pytest
 
 from proof import harness
 from proof.harness import unavailable
+from proof.harness.processes import group_pids
+
+# app.json is read as the project's own tests read it; the emulation hands it on.
+from tests.support.heroku import APP_HOST as APP_HOST  # noqa: PLC0414
+from tests.support.heroku import app_json as app_json  # noqa: PLC0414
+from tests.support.heroku import config_vars as config_vars  # noqa: PLC0414
 
 REPO = Path(__file__).resolve().parents[2]
-
-# A new app's address has a random suffix nobody knows before the app exists.
-APP_HOST = "bastion-3f9a1c2d4e5b.herokuapp.com"
 
 # Heroku stops a dyno with SIGTERM and sends SIGKILL this much later; a web
 # dyno that has not bound $PORT this long after boot fails with R10.
@@ -51,24 +51,6 @@ def require(available: bool, what: str) -> None:
     if available:
         return
     unavailable(f"{what} is needed to emulate Heroku")
-
-
-def app_json() -> dict[str, Any]:
-    result: dict[str, Any] = json.loads((REPO / "app.json").read_text())
-    return result
-
-
-def config_vars(env: dict[str, Any]) -> dict[str, str]:
-    """The config vars Heroku sets from an app.json env block.
-
-    Heroku documents its secret generator only as a pseudo-random string; a
-    64-character hex string has the fewest distinct characters of the usual
-    forms, so the app's key checks are tried against the weakest one.
-    """
-    return {
-        name: secrets.token_hex(32) if spec.get("generator") == "secret" else spec["value"]
-        for name, spec in env.items()
-    }
 
 
 def procfile(slug: Path) -> dict[str, str]:
@@ -217,23 +199,6 @@ def deploy(slug: Path, config: dict[str, str], *, port: int, log: Path) -> Deplo
     return Deploy(released, WebDyno(slug, config, port=port, log=log))
 
 
-def _process_group_members(pgid: int) -> list[int]:
-    """Live processes of a process group, from /proc (zombies excluded)."""
-    members = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        fields = stat[stat.rindex(")") + 2 :].split()
-        state, group = fields[0], int(fields[2])
-        if group == pgid and state != "Z":
-            members.append(int(entry.name))
-    return members
-
-
 class WebDyno:
     """The Procfile's web process type under honcho, bound to 127.0.0.1:$PORT.
 
@@ -304,7 +269,7 @@ class WebDyno:
         group = self._group()
         if group is None:
             return []
-        return [pid for pid in _process_group_members(group) if pid != group]
+        return [pid for pid in group_pids(group) if pid != group]
 
     def sigterm(self) -> float:
         """Send SIGTERM to every app process; return the moment it was sent."""
@@ -332,7 +297,7 @@ class WebDyno:
         if self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait()
-        if group is not None and _process_group_members(group):
+        if group is not None and group_pids(group):
             os.killpg(group, signal.SIGKILL)
 
 

@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-from tests.conftest import REPO, strong_key
+from tests.support.settings import REPO, strong_key
 
 BOOT_FAILURE = 3
 

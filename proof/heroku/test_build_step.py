@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.conftest import run_python
+from tests.support.settings import run_python
 
 
 def test_collectstatic_runs_at_build_time_without_secrets_or_database(

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from config.env import HSTS_STAGES
-from tests.conftest import REPO
-from tests.test_release import database, migrated_tables, production_env, release, tree
+from tests.support.release import database, migrated_tables, production_env, release, tree
+from tests.support.settings import REPO
 
 __all__ = ["database", "tree"]
 

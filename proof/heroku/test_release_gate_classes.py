@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO
-from tests.test_release import SCRIPT, migrated_tables, production_env, release
+from tests.support.release import SCRIPT, migrated_tables, production_env, release
+from tests.support.settings import REPO
 
 PYPROJECT_TEST_KEY = (REPO / "pyproject.toml").read_text().split("SECRET_KEY=", 1)[1].split('"')[0]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from config.boot import CONFIG_ERROR_EXIT_STATUS
-from tests.conftest import REPO, run_python, strong_key
+from tests.support.settings import REPO, run_python, strong_key
 
 PYPROJECT_TEST_KEY = (REPO / "pyproject.toml").read_text().split("SECRET_KEY=", 1)[1].split('"')[0]
 

@@ -55,7 +55,7 @@ from config.env import HSTS_STAGES
 from proof import harness
 from proof.harness import SITE_SETTINGS, free_port, fresh_database, unavailable
 from proof.observatory.router import RouterServer, serving
-from tests.conftest import REPO, strong_key
+from tests.support.settings import REPO, strong_key
 
 pytestmark = pytest.mark.deploy
 

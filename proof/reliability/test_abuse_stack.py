@@ -18,8 +18,9 @@ from http import HTTPStatus
 import pytest
 
 from proof import harness
-from proof.harness import Database, Server, fetch
-from proof.reliability.support import Browser, Serve, csrf_token, wait_until
+from proof.harness import Database, Server, fetch, wait_until
+from proof.harness.clients import Browser, csrf_token
+from proof.harness.fixtures import Serve
 
 pytestmark = pytest.mark.deploy
 

@@ -7,9 +7,10 @@ from http import HTTPStatus
 
 import pytest
 
-from proof.harness import Database, Server, fetch, free_port, with_port
-from proof.reliability.support import Serve, wait_until
-from proof.reliability.tcp_proxy import TcpProxy, silent_port
+from proof.harness import Database, Server, fetch, free_port, wait_until, with_port
+from proof.harness.fixtures import Serve
+from proof.harness.ports import silent_port
+from proof.harness.proxies import TcpProxy
 
 pytestmark = pytest.mark.deploy
 

@@ -9,9 +9,9 @@ from http import HTTPStatus
 
 import pytest
 
-from proof.harness import GUNICORN_CONF, Database, fetch
-from proof.reliability.support import Serve, wait_until
-from proof.reliability.tcp_proxy import TcpProxy
+from proof.harness import GUNICORN_CONF, Database, fetch, wait_until
+from proof.harness.fixtures import Serve
+from proof.harness.proxies import TcpProxy
 
 pytestmark = pytest.mark.deploy
 

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from proof.harness import ORIGIN, Database, Server
-from proof.reliability.support import Browser, csrf_token, raw_request, send_raw
+from proof.harness.clients import Browser, csrf_token, raw_request, send_raw
 
 pytestmark = pytest.mark.deploy
 

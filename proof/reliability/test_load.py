@@ -8,7 +8,8 @@ from http import HTTPStatus
 import pytest
 
 from proof.harness import Database, hashed_static_path
-from proof.reliability.support import Serve, send_in_parallel
+from proof.harness.clients import send_in_parallel
+from proof.harness.fixtures import Serve
 
 pytestmark = pytest.mark.deploy
 

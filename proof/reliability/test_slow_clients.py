@@ -24,7 +24,7 @@ import pytest
 
 from proof import harness
 from proof.harness import Database, Server, fetch, unavailable
-from proof.reliability.support import Serve
+from proof.harness.fixtures import Serve
 
 pytestmark = pytest.mark.deploy
 

@@ -10,7 +10,8 @@ import pytest
 
 from proof import harness
 from proof.harness import Database
-from proof.reliability.support import Browser, Serve, csrf_token
+from proof.harness.clients import Browser, csrf_token
+from proof.harness.fixtures import Serve
 
 pytestmark = pytest.mark.deploy
 

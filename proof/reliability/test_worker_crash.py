@@ -9,8 +9,9 @@ from http import HTTPStatus
 
 import pytest
 
-from proof.harness import Database
-from proof.reliability.support import Outcome, Serve, send_in_parallel, wait_until
+from proof.harness import Database, wait_until
+from proof.harness.clients import Outcome, send_in_parallel
+from proof.harness.fixtures import Serve
 
 pytestmark = pytest.mark.deploy
 

@@ -1,7 +1,8 @@
 """
 Redis for the services proofs: the server on 127.0.0.1:6379 (never stopped: outages go
 through a TCP proxy the test controls). Every key a test writes carries its own prefix
-and is deleted after. The databases and the production stack come from proof/stack.py.
+and is deleted after. The databases and the production stack come from
+proof/harness/fixtures.py.
 """
 
 from __future__ import annotations

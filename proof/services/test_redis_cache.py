@@ -14,7 +14,7 @@ from pathlib import Path
 
 from proof import harness
 from proof.harness import Database, Server, fetch
-from proof.reliability.tcp_proxy import TcpProxy
+from proof.harness.proxies import TcpProxy
 
 SHELL = [sys.executable, "manage.py", "shell", "--no-imports", "-c"]
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from proof import harness
-from proof.services.tls_proxy import TlsProxy, self_signed_certificate
+from proof.harness.proxies import TlsProxy, self_signed_certificate
 
 ROUND_TRIP = (
     "from django.core.cache import cache\n"

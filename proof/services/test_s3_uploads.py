@@ -25,7 +25,7 @@ from django.core.files.storage import storages
 from pytest_django import Settings
 
 from proof.harness import BIN, free_port, unavailable
-from tests.conftest import load_settings_module
+from tests.support.settings import load_settings_module
 
 BUCKET = "bastion-proof-uploads"
 CREDENTIALS = {"AWS_ACCESS_KEY_ID": "AKIAPROOF0000", "AWS_SECRET_ACCESS_KEY": "proof-secret"}

@@ -17,7 +17,7 @@ from pytest_django import Settings
 from pytest_django.live_server_helper import LiveServer
 
 from proof.services.sentry_receiver import PROJECT_ID, PUBLIC_KEY, Ingest, sentry_ingest
-from tests.conftest import load_settings_module, strong_key
+from tests.support.settings import load_settings_module, strong_key
 
 SECRET_KEY = strong_key()
 PASSWORD = "a-long-user-passphrase-31"

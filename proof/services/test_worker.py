@@ -17,8 +17,7 @@ from pathlib import Path
 import pytest
 
 from proof import harness
-from proof.harness import Database
-from proof.reliability.support import wait_until
+from proof.harness import Database, wait_until
 from proof.services.tasks import MARKS_TABLE
 
 

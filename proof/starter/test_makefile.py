@@ -11,7 +11,7 @@ import re
 import subprocess
 from pathlib import Path
 
-from tests.conftest import REPO
+from tests.support.settings import REPO
 
 
 def make(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:

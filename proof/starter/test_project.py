@@ -1,12 +1,11 @@
-"""The project's own tooling: the GitHub workflow and the documented configuration."""
+"""The project's own tooling: the GitHub workflow and Dependabot's configuration."""
 
 from __future__ import annotations
 
-import re
 import subprocess
 import sys
 
-from tests.conftest import REPO
+from tests.support.settings import REPO
 
 
 def validate(path: str, schema: str) -> subprocess.CompletedProcess[str]:
@@ -38,14 +37,3 @@ def test_the_github_workflow_runs_the_same_make_test_on_both_databases() -> None
     assert "run: make test" in workflow
     assert "DATABASE_URL: postgres://" in workflow
     assert "image: postgres" in workflow
-
-
-def test_the_env_example_lists_every_variable_and_the_readme_documents_each() -> None:
-    from config.env import Env
-
-    example = (REPO / ".env.example").read_text()
-    readme = (REPO / "README.md").read_text()
-
-    for name in Env.model_fields:
-        assert re.search(rf"^#? ?{name}=", example, re.M), name
-        assert f"| `{name}` |" in readme, name

@@ -38,7 +38,7 @@ import yaml
 
 from config.env import Env
 from proof.harness import fresh_database
-from tests.conftest import REPO
+from tests.support.settings import REPO
 
 WORKFLOW = REPO / ".github" / "workflows" / "ci.yml"
 LEAKS = ("DJANGO_", "PYTEST_", "VIRTUAL_ENV", "PYTHONPATH", "ENV_FILE", "UV_PROJECT_ENVIRONMENT")

@@ -22,7 +22,7 @@ import yaml
 
 from proof import harness
 from proof.harness import unavailable
-from tests.conftest import REPO
+from tests.support.settings import REPO
 
 WORKFLOW = REPO / ".github" / "workflows" / "ci.yml"
 DEPENDABOT = REPO / ".github" / "dependabot.yml"

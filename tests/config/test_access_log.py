@@ -12,7 +12,7 @@ from gunicorn.config import Config
 
 from apps.core.log import escape
 from config.access_log import AccessLogger
-from tests.conftest import REPO
+from tests.support.settings import REPO
 
 
 def access_line(path: str, query: str = "", user_agent: str = "curl/8") -> str:

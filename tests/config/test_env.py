@@ -13,7 +13,7 @@ from pytest_django import Settings
 from config.boot import CONFIG_ERROR_EXIT_STATUS, refuse_unsafe_configuration
 from config.env import BASE_DIR, Env, load
 from config.service_urls import database_config
-from tests.conftest import run_python, strong_key
+from tests.support.settings import run_python, strong_key
 
 BAD_VALUES = [
     ("DEBUG", "maybe", "true or false"),

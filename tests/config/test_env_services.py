@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from config import env as environment
-from tests.conftest import load_settings_module
+from tests.support.settings import load_settings_module
 
 
 def _load(monkeypatch: pytest.MonkeyPatch, **environ: str) -> environment.Env:

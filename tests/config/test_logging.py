@@ -14,7 +14,7 @@ from django.test import Client
 from django.utils.module_loading import import_string
 
 from config.boot import CONFIG_ERROR_EXIT_STATUS
-from tests.conftest import load_settings_module
+from tests.support.settings import load_settings_module
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.apps.core.urls")]
 

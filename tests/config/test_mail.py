@@ -15,8 +15,8 @@ from django.test import Client
 from pytest_django import Settings
 
 from config.service_urls import email_config
-from tests.conftest import load_settings_module, startup_refusal, strong_key
-from tests.smtp_server import HOST, Certificate, make_certificate, smtp_server, use_email_url
+from tests.support.settings import load_settings_module, startup_refusal, strong_key
+from tests.support.smtp import HOST, Certificate, make_certificate, smtp_server, use_email_url
 
 PASSWORD = "hunter2-mail-account-secret"
 

@@ -10,15 +10,16 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from pytest_django import Settings
 
-from tests.conftest import PRODUCTION_ENVIRON, apply_production_settings, load_settings_module
+from tests.support.settings import (
+    HTTPS,
+    PRODUCTION_ENVIRON,
+    apply_production_settings,
+    load_settings_module,
+)
 
 pytestmark = pytest.mark.django_db
 
-# Requests as they reach Django through the TLS-terminating proxy. gunicorn, not
-# Django, reads the proxy's X-Forwarded-Proto (only from FORWARDED_ALLOW_IPS) and
-# hands Django the scheme: here that is `secure=True`. Over HTTPS, Django's CSRF
-# check also wants a same-origin Referer on posts.
-HTTPS = {"Host": "bastion.example.com", "Referer": "https://bastion.example.com/"}
+# Requests as they reach Django through the TLS-terminating proxy, over plain HTTP.
 HTTP = {"X-Forwarded-Proto": "http", "Host": "bastion.example.com"}
 
 

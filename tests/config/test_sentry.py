@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 import sentry_sdk
 
-from tests.conftest import load_settings_module, startup_refusal, strong_key
+from tests.support.settings import load_settings_module, startup_refusal, strong_key
 
 
 def test_without_a_dsn_no_client_is_started() -> None:

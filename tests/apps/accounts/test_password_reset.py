@@ -12,7 +12,7 @@ from django.core import mail
 from django.test import Client, RequestFactory
 from pytest_django import Settings
 
-from tests.smtp_server import HOST, make_certificate, smtp_server, use_email_url
+from tests.support.smtp import HOST, make_certificate, smtp_server, use_email_url
 
 pytestmark = pytest.mark.django_db
 

@@ -23,7 +23,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from pytest_django import Settings
 
 from apps.core.two_factor import TwoFactorAdminSite
-from tests.conftest import run_python
+from tests.support.settings import run_python
 
 pytestmark = pytest.mark.django_db
 

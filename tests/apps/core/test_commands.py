@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from pytest_django import Settings
 
-from tests.conftest import apply_production_settings
+from tests.support.settings import apply_production_settings
 
 
 def hsts(settings: Settings, **environ: str) -> str:

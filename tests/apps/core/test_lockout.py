@@ -111,7 +111,7 @@ def test_the_lockout_ends_after_the_cool_off(
 
 
 def test_the_limit_and_the_cool_off_follow_the_environment() -> None:
-    from tests.conftest import load_settings_module
+    from tests.support.settings import load_settings_module
 
     values = load_settings_module(LOGIN_FAILURE_LIMIT="3", LOGIN_LOCKOUT_MINUTES="60")
 

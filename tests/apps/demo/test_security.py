@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 from pytest_django import Settings
 
-from tests.config.test_security import HTTPS
+from tests.support.settings import HTTPS
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from storages.backends.s3 import S3Storage  # type: ignore[import-untyped]
 from apps.core.checks import connections
 from config import service_urls
 from tests.apps.core.checks import ids
-from tests.conftest import apply_production_settings, load_settings_module
+from tests.support.settings import apply_production_settings, load_settings_module
 
 
 def deploy_ids() -> set[str]:

@@ -13,7 +13,7 @@ from pytest_django import Settings
 
 from apps.core.checks import connections
 from config.env import HSTS_STAGES
-from tests.conftest import REPO, apply_production_settings, load_settings_module, strong_key
+from tests.support.settings import REPO, apply_production_settings, load_settings_module, strong_key
 
 # What Heroku Postgres puts in DATABASE_URL: a remote host, TLS demanded by DATABASE_SSL_REQUIRE.
 HEROKU_DATABASE_URL = "postgres://u1a2b3:p4c5d6@ec2-52-1-2-3.compute-1.amazonaws.com:5432/d7e8f9"

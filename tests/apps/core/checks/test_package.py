@@ -15,7 +15,7 @@ from apps.core import checks
 from apps.core.checks import cors, csp, headers, hosts, https, limits, passwords, sessions
 from config import boot
 from tests.apps.core.checks import ids
-from tests.conftest import REPO
+from tests.support.settings import REPO
 
 
 def deploy_ids() -> set[str]:

@@ -12,7 +12,7 @@ from pytest_django import Settings
 
 from apps.core.checks import secret_key
 from tests.apps.core.checks import ids
-from tests.conftest import REPO, strong_key
+from tests.support.settings import REPO, strong_key
 
 
 def test_a_weak_secret_key_with_debug_off_fires_e001_even_without_deploy(

@@ -23,7 +23,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from pytest_django import Settings
 
-from tests.conftest import load_settings_module
+from tests.support.settings import load_settings_module
 
 HOST = "127.0.0.1"
 

@@ -1,7 +1,7 @@
 """
 gunicorn.conf.py against Heroku's limits: read the way gunicorn reads it.
 
-The emulation in test_heroku.py runs it for real; these check the choices a
+The emulation in proof/heroku/test_heroku.py runs it for real; these check the choices a
 quick run cannot reach (the defaults, the environment variables, the limits).
 """
 
@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from gunicorn.config import Config
 
-from proof.heroku.heroku import REPO
+from tests.support.settings import REPO
 
 HEROKU_ROUTER_TIMEOUT = 30
 HEROKU_SIGKILL_AFTER = 30

@@ -8,15 +8,18 @@ the release step. Every server is stopped by its PID when its test ends, pass or
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from proof import harness
-from proof.harness import Database, Server
-from proof.reliability.support import Serve
-from proof.reliability.tcp_proxy import TcpProxy
+from proof.harness.databases import Database
+from proof.harness.processes import Server
+from proof.harness.proxies import TcpProxy
+
+# The `serve` fixture: starts the production stack on a database URL, with extra environment.
+Serve = Callable[..., Server]
 
 
 @pytest.fixture(scope="session")

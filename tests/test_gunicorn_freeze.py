@@ -5,11 +5,12 @@ from __future__ import annotations
 import gc
 import runpy
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-GUNICORN_CONF = Path(__file__).resolve().parents[2] / "gunicorn.conf.py"
+from tests.support.settings import REPO
+
+GUNICORN_CONF = REPO / "gunicorn.conf.py"
 
 
 @pytest.fixture

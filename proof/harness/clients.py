@@ -1,4 +1,5 @@
-"""Clients for the reliability tests (raw bytes, a browser that keeps cookies, parallel load)."""
+"""HTTP clients: one request as the router forwards it, raw bytes no library tidies, a
+browser that keeps cookies across servers, and parallel load."""
 
 from __future__ import annotations
 
@@ -10,23 +11,48 @@ import re
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from proof.harness import HTTPS_HEADERS, ORIGIN, Response, Server, fetch
-
-# The `serve` fixture: starts the production stack on a database URL, with extra environment.
-Serve = Callable[..., Server]
+from proof.harness.project import HTTPS_HEADERS, ORIGIN
 
 
-def wait_until(condition: Callable[[], bool], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{what}: not within {timeout} s")
-        time.sleep(0.02)
+@dataclass(frozen=True)
+class Response:
+    status: int
+    headers: http.client.HTTPMessage
+    body: bytes
+
+    def header(self, name: str) -> str | None:
+        return self.headers.get(name)
+
+    def headers_named(self, name: str) -> list[str]:
+        return self.headers.get_all(name) or []
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8", errors="replace")
+
+
+def fetch(
+    port: int,
+    path: str,
+    *,
+    method: str = "GET",
+    headers: Mapping[str, str] | None = None,
+    body: bytes | None = None,
+    timeout: float = 10.0,
+) -> Response:
+    """One request over a new connection, as the router forwards an HTTPS request."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        connection.request(method, path, body=body, headers={**HTTPS_HEADERS, **(headers or {})})
+        response = connection.getresponse()
+        return Response(response.status, response.headers, response.read())
+    finally:
+        connection.close()
 
 
 def send_raw(port: int, data: bytes, timeout: float = 10.0) -> tuple[int, bytes]:
