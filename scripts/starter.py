@@ -10,8 +10,9 @@ no project. `init` renames every mention of it, regenerates uv.lock and writes a
 README; it records the new name under [tool.starter] in pyproject.toml, which is also how
 a second `init` knows to refuse. `upgrade` checks a later release of the starter out
 beside this tree, replays the same `init` (and the demo's or the proof's removal, where
-this tree has them removed) on it, commits that, and merges the commit: the renamed lines
-are then identical on both sides, and only real changes meet.
+this tree has them removed) on it and on the release this project last took, and merges
+the one against the other: the renamed lines are then no change at all, and only real
+changes meet.
 
 Lines that exist only for the demo or for the proof kit carry a marker in a comment:
 `[demo]` or `[proof]` on the line itself, or a block from `[demo:start]` to `[demo:end]`
@@ -257,27 +258,65 @@ def git(root: Path, *args: str) -> str:
 
 
 def upgrade(root: Path, ref: str) -> str:
-    """Merge the starter's `ref`, renamed as this project was; return the merge's outcome."""
+    """Merge the starter's `ref`, renamed as this project was; return the merge's outcome.
+
+    A merge compares both sides with their common ancestor. Here that ancestor is the
+    starter release this project last took, which still carries the starter's name:
+    against it, every renamed line is a change on both sides, so a starter fix beside
+    one would conflict. The merge is therefore made against that release renamed too,
+    as `init` made this project from it; only the owner's changes and the starter's
+    then meet. The merge commit's second parent is the renamed `ref`, whose parent is
+    `ref` itself, so the next upgrade starts from it.
+    """
     name = recorded_name(root)
     if name is None:
         raise Refused("run `make init NAME=...` first: this tree is still the starter itself")
     if git(root, "status", "--porcelain"):
         raise Refused("commit or stash your changes first: the merge needs a clean tree")
     commit = git(root, "rev-parse", "--verify", f"{ref}^{{commit}}")
+    base = git(root, "merge-base", "HEAD", commit)
     removed = [
         part
         for part, folder in (("demo", "apps/demo"), ("proof", "proof"))
         if not (root / folder).exists()
     ]
+    renamed_base = renamed_release(root, base, "the release this project last took", name, removed)
+    renamed_commit = renamed_release(root, commit, ref, name, removed)
+    merge = subprocess.run(
+        ["git", "merge-recursive", renamed_base, "--", "HEAD", renamed_commit],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    message = f"Take the starter's {ref}"
+    if merge.returncode not in (0, 1):  # 1 is a conflict; anything else touched nothing
+        raise Refused(f"git merge-recursive failed: {merge.stderr.strip()}")
+    if merge.returncode == 1:
+        # What `git merge` leaves on a conflict: `git commit` then records the merge,
+        # and `git merge --abort` undoes it.
+        Path(git(root, "rev-parse", "--git-path", "MERGE_HEAD")).write_text(renamed_commit + "\n")
+        Path(git(root, "rev-parse", "--git-path", "MERGE_MSG")).write_text(message + "\n")
+        raise Refused(
+            "the merge stopped on conflicts: resolve them (docs/upgrading.md), "
+            "then `git commit`; or `git merge --abort` to leave things as they were"
+        )
+    tree = git(root, "write-tree")
+    merged = git(root, "commit-tree", tree, "-p", "HEAD", "-p", renamed_commit, "-m", message)
+    git(root, "update-ref", "-m", message, "HEAD", merged)
+    return f"merged the starter's {ref} ({commit[:12]}) as {name}"
+
+
+def renamed_release(root: Path, commit: str, ref: str, name: str, removed: list[str]) -> str:
+    """A commit on top of `commit` holding it as `init` renames it: its own init, replayed."""
     with tempfile.TemporaryDirectory(prefix="starter-upgrade-") as scratch:
         release = Path(scratch) / "release"
         git(root, "worktree", "add", "--detach", str(release), commit)
         try:
-            starter = release / "scripts" / "starter.py"
             replay = subprocess.run(
                 [
                     sys.executable,
-                    str(starter),
+                    str(release / "scripts" / "starter.py"),
                     "init",
                     name,
                     *(f"--remove-{part}" for part in removed),
@@ -302,22 +341,9 @@ def upgrade(root: Path, ref: str) -> str:
                 "-m",
                 f"Starter {ref} ({commit[:12]}), as {name}",
             )
-            renamed_commit = git(release, "rev-parse", "HEAD")
+            return git(release, "rev-parse", "HEAD")
         finally:
             git(root, "worktree", "remove", "--force", str(release))
-    merge = subprocess.run(
-        ["git", "merge", "--no-ff", "--no-edit", "-m", f"Take the starter's {ref}", renamed_commit],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if merge.returncode != 0:
-        raise Refused(
-            "the merge stopped on conflicts: resolve them (docs/upgrading.md), "
-            "then `git commit`; or `git merge --abort` to leave things as they were"
-        )
-    return f"merged the starter's {ref} ({commit[:12]}) as {name}"
 
 
 # Command line
