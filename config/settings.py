@@ -158,8 +158,15 @@ EMAIL_TIMEOUT = mail["EMAIL_TIMEOUT"]
 EMAIL_FILE_PATH = mail["EMAIL_FILE_PATH"] or None  # the file:// backend's folder
 DEFAULT_FROM_EMAIL = env.DEFAULT_FROM_EMAIL
 SERVER_EMAIL = env.SERVER_EMAIL
-# Server errors (the django.request logger's ERROR records) are mailed to these.
+# Server errors (the django.request logger's ERROR records) are mailed to these,
+# at most ERROR_MAILS_PER_KIND times per ERROR_MAIL_WINDOW_SECONDS for one kind of
+# error (its exception type and where it was raised), in each process.
 ADMINS = environment.admins(env.ADMINS)
+ERROR_MAILS_PER_KIND = 3
+ERROR_MAIL_WINDOW_SECONDS = 3600
+# Error mail masks secrets in settings, request values and URLs (apps/core/scrub.py).
+DEFAULT_EXCEPTION_REPORTER = "apps.core.reporting.Reporter"
+DEFAULT_EXCEPTION_REPORTER_FILTER = "apps.core.reporting.ReporterFilter"
 
 
 # Authentication: the project's user model, with login lockout (django-axes)
@@ -277,12 +284,13 @@ STORAGES = {
 CACHE_SOCKET_TIMEOUT_SECONDS = 0.5
 
 if env.REDIS_URL:
-    REDIS_LOCATION = env.REDIS_URL.get_secret_value()
+    # Lower-case, so it is no setting: an error report lists every upper-case name.
+    redis_location = env.REDIS_URL.get_secret_value()
     CACHES = {
         "default": {
             # Django's own RedisCache, made to degrade while Redis is unavailable.
             "BACKEND": "apps.core.cache.RedisCache",
-            "LOCATION": REDIS_LOCATION,
+            "LOCATION": redis_location,
             "KEY_PREFIX": env.CACHE_KEY_PREFIX,
             "OPTIONS": {
                 "socket_connect_timeout": CACHE_SOCKET_TIMEOUT_SECONDS,
@@ -291,7 +299,7 @@ if env.REDIS_URL:
                 # self-signed, so there REDIS_SSL_CERT_REQS=none (docs/heroku.md).
                 **(
                     {"ssl_cert_reqs": env.REDIS_SSL_CERT_REQS}
-                    if REDIS_LOCATION.startswith("rediss://")
+                    if redis_location.startswith("rediss://")
                     else {}
                 ),
             },
@@ -349,6 +357,7 @@ LOGGING = {
             "correlation_id_field": "request_id",
         },
         "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+        "one_line_warning": {"()": "apps.core.reporting.OneLineWarning"},
     },
     # LOG_FORMAT: plain (level=... logger=... request_id=... message) or json, one
     # line per record either way (apps/core/log.py).
@@ -363,9 +372,17 @@ LOGGING = {
             "formatter": env.LOG_FORMAT,
             "filters": ["request_id"],
         },
-        # Server errors mailed to ADMINS, as Django does by default.
+        # Requests refused as suspicious: one warning line each, no traceback.
+        "suspicious_requests": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": env.LOG_FORMAT,
+            "filters": ["request_id", "one_line_warning"],
+        },
+        # Server errors mailed to ADMINS as Django does, but from a thread of their own
+        # and at most ERROR_MAILS_PER_KIND an hour for one kind (apps/core/reporting.py).
         "mail_admins": {
-            "class": "django.utils.log.AdminEmailHandler",
+            "class": "apps.core.reporting.BackgroundAdminEmailHandler",
             "level": "ERROR",
             "filters": ["require_debug_false"],
         },
@@ -379,6 +396,9 @@ LOGGING = {
             "handlers": ["mail_admins"],
             "level": env.LOG_LEVEL,
         },
+        # A Host outside ALLOWED_HOSTS, too many fields, too large a body: anyone can send
+        # such a request, so it is never mailed nor sent to Sentry.
+        "django.security": {"handlers": ["suspicious_requests"], "propagate": False},
         # Its lines say whether the header was there and quote a rejected one: noise
         # at best, and a way for any client to write to the log.
         "django_guid": {"level": "ERROR"},
@@ -548,8 +568,9 @@ if env.SENTRY_DSN:
     # Imported only when it is on: sentry-sdk costs every process start time and memory.
     import sentry_sdk
     from sentry_sdk.integrations.django import DjangoIntegration
+    from sentry_sdk.integrations.logging import ignore_logger
 
-    from apps.core.observability import tag_request_id
+    from apps.core import observability
 
     sentry_sdk.init(
         dsn=env.SENTRY_DSN.get_secret_value(),
@@ -582,5 +603,8 @@ if env.SENTRY_DSN:
             "graphql": {"document": False, "variables": False},
             "stack_frame_variables": False,
         },
-        before_send=tag_request_id,
+        before_send=observability.before_send,
+        before_send_transaction=observability.before_send_transaction,
     )
+    # Requests refused as suspicious are anyone's to send: no event, no breadcrumb.
+    ignore_logger(observability.SUSPICIOUS_LOGGERS)
