@@ -3,14 +3,18 @@
 A message, an argument or a traceback can carry line breaks or terminal escapes
 (a user's input, a header, an exception's text). Written raw, they would split
 a record over several lines, and a forged line would look like a real one.
+Both formats pass what they write through the project's scrubber (apps/core/scrub.py).
 """
 
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from pythonjsonlogger.core import RESERVED_ATTRS
 from pythonjsonlogger.json import JsonFormatter
+
+from apps.core.scrub import scrub, scrub_all
 
 # The characters that end a line for str.splitlines() and log viewers, the other C0
 # and C1 controls (terminal escapes among them), DEL, and the Unicode separators.
@@ -40,9 +44,17 @@ class PlainFormatter(logging.Formatter):
         request_id = getattr(record, "request_id", None)
         record.request_id = request_id or "-"
         try:
-            return super().format(record).translate(ESCAPES)
+            return scrub(super().format(record)).translate(ESCAPES)
         finally:
             record.request_id = request_id
+
+
+class ScrubbedJsonFormatter(JsonFormatter):
+    """python-json-logger's formatter, every value scrubbed (its documented hook)."""
+
+    def process_log_record(self, log_data: dict[str, Any]) -> dict[str, Any]:
+        scrubbed: dict[str, Any] = scrub_all(super().process_log_record(log_data))
+        return scrubbed
 
 
 def json_formatter() -> JsonFormatter:
@@ -50,7 +62,7 @@ def json_formatter() -> JsonFormatter:
 
     json.dumps escapes every control character and, with ensure_ascii, U+2028/9.
     """
-    return JsonFormatter(
+    return ScrubbedJsonFormatter(
         JSON_FIELDS,
         rename_fields={"levelname": "level", "name": "logger"},
         reserved_attrs=JSON_RESERVED,
