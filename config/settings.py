@@ -244,7 +244,8 @@ MEDIA_ROOT = BASE_DIR / "media"
 
 if env.AWS_STORAGE_BUCKET_NAME:
     UPLOADS_STORAGE = {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        # django-storages, with types decided from the bytes (apps/core/bucket.py).
+        "BACKEND": "apps.core.bucket.InertS3Storage",
         "OPTIONS": {
             "bucket_name": env.AWS_STORAGE_BUCKET_NAME,
             "endpoint_url": env.AWS_S3_ENDPOINT_URL,

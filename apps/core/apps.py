@@ -8,4 +8,4 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         # Importing the modules registers their system checks.
-        from apps.core import checks, release_checks, service_checks  # noqa: F401
+        from apps.core import checks, release_checks, service_checks, service_gate  # noqa: F401
