@@ -23,8 +23,8 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
+from playwright.sync_api import Dialog, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import sync_playwright
 from pytest_django import Settings
 
 from proof.browser.conftest import CHROMIUM, CHROMIUM_ARGS, require_tool
@@ -234,7 +234,12 @@ def test_nothing_uploaded_runs_script_in_chromium(
         browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         try:
             page = browser.new_context(accept_downloads=True).new_page()
-            page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+
+            def on_dialog(dialog: Dialog) -> None:
+                dialogs.append(dialog.message)
+                dialog.dismiss()
+
+            page.on("dialog", on_dialog)
             # The listener sees a script that does run.
             page.goto("data:text/html,<script>alert('canary')</script>")
             page.wait_for_timeout(300)
