@@ -333,6 +333,13 @@ TASKS = {
 }
 
 
+# A task still RUNNING after this long lost its worker (apps/core/tasks.py): the worker
+# queues it again as it starts (`manage.py recover_tasks` does the same) if its path is
+# in TASKS_SAFE_TO_REPEAT, and fails it otherwise. Longer than any task may run.
+TASKS_STALE_AFTER_SECONDS = 15 * 60
+TASKS_SAFE_TO_REPEAT: list[str] = []
+
+
 # Logging: one line per record on stdout, where Heroku and Docker collect it,
 # each with the id of the request it belongs to
 # https://docs.djangoproject.com/en/5.2/topics/logging/
