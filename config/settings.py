@@ -194,6 +194,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "apps.core.clients.client_ip"
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
 FORWARDED_ALLOW_IPS = env.FORWARDED_ALLOW_IPS
+# The dyno's name on Heroku (web.1, release.1), None elsewhere: read by the release gate.
+HEROKU_DYNO = env.DYNO
 
 
 # Password validation
@@ -241,6 +243,9 @@ WHITENOISE_ALLOW_ALL_ORIGINS = False
 MEDIA_URL = "media/"
 
 MEDIA_ROOT = BASE_DIR / "media"
+
+# boto3's own endpoint variables, which it follows when AWS_S3_ENDPOINT_URL is unset.
+BOTO3_ENDPOINT_URL = env.AWS_ENDPOINT_URL_S3 or env.AWS_ENDPOINT_URL
 
 if env.AWS_STORAGE_BUCKET_NAME:
     UPLOADS_STORAGE = {
@@ -356,6 +361,8 @@ DJANGO_GUID = {
     "EXPOSE_HEADER": False,
 }
 
+LOG_LEVEL = env.LOG_LEVEL
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -395,14 +402,14 @@ LOGGING = {
             "filters": ["require_debug_false"],
         },
     },
-    "root": {"handlers": ["stdout"], "level": env.LOG_LEVEL},
+    "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
     "loggers": {
         # Django's records reach stdout through the root logger; this replaces Django's
         # default console handler, which would print them again, without the request
         # id, under DEBUG.
         "django": {
             "handlers": ["mail_admins"],
-            "level": env.LOG_LEVEL,
+            "level": LOG_LEVEL,
         },
         # A Host outside ALLOWED_HOSTS, too many fields, too large a body: anyone can send
         # such a request, so it is never mailed nor sent to Sentry.
