@@ -100,7 +100,7 @@ def test_the_heroku_database_without_tls_would_be_caught() -> None:
             "ADMINS": "ops@example.com",
             "REDIS_URL": "rediss://:p4ss@redis.example.com:6380",
         },
-        # Everything on this machine, as the Docker compose file runs it.
+        # Everything on one machine: Redis, MinIO through boto3's variable, quiet logs.
         {
             "REDIS_URL": "redis://localhost:6379/0",
             "AWS_STORAGE_BUCKET_NAME": "local-uploads",
