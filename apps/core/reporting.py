@@ -15,6 +15,7 @@ the handler's lock. Two things follow from that, both turned off here:
 
 from __future__ import annotations
 
+import atexit
 import logging
 import os
 import queue
@@ -125,6 +126,12 @@ class Outbox:
         """Wait until every mail put so far was handed to the server (or failed)."""
         self._queue.join()
 
+    def drain(self, timeout: float) -> None:
+        """At exit: give the mails still waiting this long to go, then let them go."""
+        deadline = time.monotonic() + timeout
+        while self._queue.unfinished_tasks and time.monotonic() < deadline:
+            time.sleep(0.05)
+
     def _ensure_thread(self) -> None:
         with self._lock:
             if self._pid == os.getpid() and self._thread and self._thread.is_alive():
@@ -135,6 +142,9 @@ class Outbox:
                 target=self._send_forever, name="error-mail", daemon=True
             )
             self._thread.start()
+            # A worker that stops (a deploy, a restart) sends what it has first, briefly:
+            # the platform kills it 30 s after asking it to stop.
+            atexit.register(self.drain, timeout=EXIT_GRACE_SECONDS)
 
     def _send_forever(self) -> None:
         mails = self._queue
@@ -149,6 +159,7 @@ class Outbox:
                 mails.task_done()
 
 
+EXIT_GRACE_SECONDS = 5
 OUTBOX = Outbox(size=50)
 
 

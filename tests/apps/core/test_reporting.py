@@ -14,7 +14,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from django.core import mail
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 from pytest_django import Settings
 
@@ -198,3 +198,20 @@ def test_a_stalled_mail_server_holds_neither_the_failing_request_nor_healthz(
     assert health.status_code == HTTPStatus.OK
     assert still_held
     assert len(stalling_smtp.delivered) == 2
+
+
+def test_draining_at_exit_waits_for_waiting_mail_but_not_for_ever(
+    stalling_smtp: StallingMailbox,
+) -> None:
+    client = Client(raise_request_exception=False)
+    with override_settings(ROOT_URLCONF="tests.apps.core.urls"):
+        client.get("/broken/")
+    assert stalling_smtp.arrived.wait(timeout=30)
+
+    OUTBOX.drain(timeout=0.2)  # the server still holds the mail: drain gives up
+    held = not stalling_smtp.delivered
+    stalling_smtp.release.set()
+    OUTBOX.drain(timeout=30)
+
+    assert held
+    assert len(stalling_smtp.delivered) == 1
