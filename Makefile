@@ -74,7 +74,7 @@ format: install ## Reformat the code and apply safe fixes
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-check: install ## Run the release's deploy checks on production values (CHECK_ENV=prod.env for yours)
+check: install ## Run the release's deploy checks on production values (CHECK_ENV=../prod.env for yours)
 	@# Without CHECK_ENV: the production settings with stand-in values (a fresh key, one host).
 	$(if $(CHECK_ENV),ENV_FILE="$(CHECK_ENV)",ENV_FILE= DEBUG=false USE_SSL=true \
 		ALLOWED_HOSTS=example.com SECRET_KEY="$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')") \

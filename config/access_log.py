@@ -4,6 +4,9 @@ gunicorn writes the request's path, query and headers into the access log as the
 arrived (the path already percent-decoded): `%0A` in a path would start a forged log
 line, `%1B` would send escape sequences to an operator's terminal, and `"` would end a
 quoted logfmt field early. Each such character is written as `\\xNN` instead.
+Every value then passes through the project's scrubber (apps/core/scrub.py): a
+password-reset link, a secret-looking query parameter or an address in the request line
+is masked, and the Referer loses its query string.
 gunicorn.conf.py names this class in `logger_class`, gunicorn's documented hook.
 """
 
@@ -14,6 +17,16 @@ from typing import Any
 from gunicorn import glogging
 
 from apps.core.log import escape
+from apps.core.scrub import scrub, strip_query
+
+
+def scrubbed(key: str, value: str) -> str:
+    """An access-log atom with secrets masked; the query string is scrubbed as one."""
+    if key == "f":
+        return strip_query(value)
+    if key == "q":
+        return scrub(f"?{value}")[1:]
+    return scrub(value)
 
 
 # gunicorn ships no type information, so its Logger is Any to mypy.
@@ -21,5 +34,6 @@ class AccessLogger(glogging.Logger):  # type: ignore[misc]
     def atoms(self, resp: Any, req: Any, environ: dict[str, Any], request_time: Any) -> Any:
         atoms = super().atoms(resp, req, environ, request_time)
         return {
-            key: escape(value) if isinstance(value, str) else value for key, value in atoms.items()
+            key: escape(scrubbed(key, value)) if isinstance(value, str) else value
+            for key, value in atoms.items()
         }

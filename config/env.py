@@ -248,6 +248,13 @@ class Env(BaseSettings):
         le=604800,
         description="a whole number of seconds from 1 to 604800 (7 days)",
     )
+    # boto3 reads these itself when AWS_S3_ENDPOINT_URL is unset; read here for the gate.
+    AWS_ENDPOINT_URL_S3: str | None = Field(
+        None, description="boto3's own S3 endpoint variable, an http(s) URL"
+    )
+    AWS_ENDPOINT_URL: str | None = Field(
+        None, description="boto3's endpoint for every AWS service, an http(s) URL"
+    )
     # Background tasks: run in the request (immediate) or by the worker process (database).
     TASKS_BACKEND: Literal["immediate", "database"] = Field(
         "immediate", description="immediate or database"
@@ -310,6 +317,9 @@ class Env(BaseSettings):
         30, ge=1, le=10000, description="a whole number from 1 to 10000"
     )
     ADMIN_2FA: bool = Field(False, description=BOOL)
+    # Set by Heroku in every dyno, the release phase's too (web.1, worker.2, release.1):
+    # the gate tells Heroku, whose router is a dyno's only peer, from anywhere else.
+    DYNO: str | None = Field(None, description="set by Heroku, never by hand")
 
 
 def load() -> Env:

@@ -165,8 +165,15 @@ EMAIL_TIMEOUT = mail["EMAIL_TIMEOUT"]
 EMAIL_FILE_PATH = mail["EMAIL_FILE_PATH"] or None  # the file:// backend's folder
 DEFAULT_FROM_EMAIL = env.DEFAULT_FROM_EMAIL
 SERVER_EMAIL = env.SERVER_EMAIL
-# Server errors (the django.request logger's ERROR records) are mailed to these.
+# Server errors (the django.request logger's ERROR records) are mailed to these,
+# at most ERROR_MAILS_PER_KIND times per ERROR_MAIL_WINDOW_SECONDS for one kind of
+# error (its exception type and where it was raised), in each process.
 ADMINS = service_urls.admins(env.ADMINS)
+ERROR_MAILS_PER_KIND = 3
+ERROR_MAIL_WINDOW_SECONDS = 3600
+# Error mail masks secrets in settings, request values and URLs (apps/core/scrub.py).
+DEFAULT_EXCEPTION_REPORTER = "apps.core.reporting.Reporter"
+DEFAULT_EXCEPTION_REPORTER_FILTER = "apps.core.reporting.ReporterFilter"
 
 
 # Authentication: the project's user model, with login lockout (django-axes)
@@ -194,6 +201,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "apps.core.clients.client_ip"
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
 FORWARDED_ALLOW_IPS = env.FORWARDED_ALLOW_IPS
+# The dyno's name on Heroku (web.1, release.1), None elsewhere: read by the release gate.
+HEROKU_DYNO = env.DYNO
 
 
 # Password validation
@@ -242,9 +251,13 @@ MEDIA_URL = "media/"
 
 MEDIA_ROOT = BASE_DIR / "media"
 
+# boto3's own endpoint variables, which it follows when AWS_S3_ENDPOINT_URL is unset.
+BOTO3_ENDPOINT_URL = env.AWS_ENDPOINT_URL_S3 or env.AWS_ENDPOINT_URL
+
 if env.AWS_STORAGE_BUCKET_NAME:
     uploads_storage = {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        # django-storages, with types decided from the bytes (apps/core/bucket.py).
+        "BACKEND": "apps.core.bucket.InertS3Storage",
         "OPTIONS": {
             "bucket_name": env.AWS_STORAGE_BUCKET_NAME,
             "endpoint_url": env.AWS_S3_ENDPOINT_URL,
@@ -284,6 +297,7 @@ STORAGES = {
 cache_socket_timeout = 0.5
 
 if env.REDIS_URL:
+    # Lower-case, so it is no setting: an error report lists every upper-case name.
     redis_url = env.REDIS_URL.get_secret_value()
     CACHES = {
         "default": {
@@ -331,6 +345,13 @@ TASKS = {
 }
 
 
+# A task still RUNNING after this long lost its worker (apps/core/tasks.py): the worker
+# queues it again as it starts (`manage.py recover_tasks` does the same) if its path is
+# in TASKS_SAFE_TO_REPEAT, and fails it otherwise. Longer than any task may run.
+TASKS_STALE_AFTER_SECONDS = 15 * 60
+TASKS_SAFE_TO_REPEAT: list[str] = []
+
+
 # Logging: one line per record on stdout, where Heroku and Docker collect it,
 # each with the id of the request it belongs to
 # https://docs.djangoproject.com/en/5.2/topics/logging/
@@ -347,6 +368,8 @@ DJANGO_GUID = {
     "EXPOSE_HEADER": False,
 }
 
+LOG_LEVEL = env.LOG_LEVEL
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -356,6 +379,7 @@ LOGGING = {
             "correlation_id_field": "request_id",
         },
         "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+        "one_line_warning": {"()": "apps.core.reporting.OneLineWarning"},
     },
     # LOG_FORMAT: plain (level=... logger=... request_id=... message) or json, one
     # line per record either way (apps/core/log.py).
@@ -370,22 +394,33 @@ LOGGING = {
             "formatter": env.LOG_FORMAT,
             "filters": ["request_id"],
         },
-        # Server errors mailed to ADMINS, as Django does by default.
+        # Requests refused as suspicious: one warning line each, no traceback.
+        "suspicious_requests": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": env.LOG_FORMAT,
+            "filters": ["request_id", "one_line_warning"],
+        },
+        # Server errors mailed to ADMINS as Django does, but from a thread of their own
+        # and at most ERROR_MAILS_PER_KIND an hour for one kind (apps/core/reporting.py).
         "mail_admins": {
-            "class": "django.utils.log.AdminEmailHandler",
+            "class": "apps.core.reporting.BackgroundAdminEmailHandler",
             "level": "ERROR",
             "filters": ["require_debug_false"],
         },
     },
-    "root": {"handlers": ["stdout"], "level": env.LOG_LEVEL},
+    "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
     "loggers": {
         # Django's records reach stdout through the root logger; this replaces Django's
         # default console handler, which would print them again, without the request
         # id, under DEBUG.
         "django": {
             "handlers": ["mail_admins"],
-            "level": env.LOG_LEVEL,
+            "level": LOG_LEVEL,
         },
+        # A Host outside ALLOWED_HOSTS, too many fields, too large a body: anyone can send
+        # such a request, so it is never mailed nor sent to Sentry.
+        "django.security": {"handlers": ["suspicious_requests"], "propagate": False},
         # Its lines say whether the header was there and quote a rejected one: noise
         # at best, and a way for any client to write to the log.
         "django_guid": {"level": "ERROR"},
@@ -563,8 +598,9 @@ if env.SENTRY_DSN:
     # Imported only when it is on: sentry-sdk costs every process start time and memory.
     import sentry_sdk
     from sentry_sdk.integrations.django import DjangoIntegration
+    from sentry_sdk.integrations.logging import ignore_logger
 
-    from apps.core.observability import tag_request_id
+    from apps.core import observability
 
     sentry_sdk.init(
         dsn=env.SENTRY_DSN.get_secret_value(),
@@ -597,5 +633,8 @@ if env.SENTRY_DSN:
             "graphql": {"document": False, "variables": False},
             "stack_frame_variables": False,
         },
-        before_send=tag_request_id,
+        before_send=observability.before_send,
+        before_send_transaction=observability.before_send_transaction,
     )
+    # Requests refused as suspicious are anyone's to send: no event, no breadcrumb.
+    ignore_logger(observability.SUSPICIOUS_LOGGERS)

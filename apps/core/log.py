@@ -5,14 +5,18 @@ A message, an argument or a traceback can carry line breaks or terminal escapes
 a record over several lines, and a forged line would look like a real one.
 `escape` writes them visibly, for these lines and for gunicorn's access log
 (config/access_log.py).
+Both formats pass what they write through the project's scrubber (apps/core/scrub.py).
 """
 
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from pythonjsonlogger.core import RESERVED_ATTRS
 from pythonjsonlogger.json import JsonFormatter
+
+from apps.core.scrub import scrub, scrub_all
 
 # The characters that end a line for str.splitlines() and log viewers, the other C0
 # and C1 controls (terminal escapes among them), DEL, and the Unicode separators.
@@ -62,9 +66,17 @@ class PlainFormatter(logging.Formatter):
         request_id = getattr(record, "request_id", None)
         record.request_id = request_id or "-"
         try:
-            return escape(super().format(record), quoted=False)
+            return escape(scrub(super().format(record)), quoted=False)
         finally:
             record.request_id = request_id
+
+
+class ScrubbedJsonFormatter(JsonFormatter):
+    """python-json-logger's formatter, every value scrubbed (its documented hook)."""
+
+    def process_log_record(self, log_data: dict[str, Any]) -> dict[str, Any]:
+        scrubbed: dict[str, Any] = scrub_all(super().process_log_record(log_data))
+        return scrubbed
 
 
 def json_formatter() -> JsonFormatter:
@@ -72,7 +84,7 @@ def json_formatter() -> JsonFormatter:
 
     json.dumps escapes every control character and, with ensure_ascii, U+2028/9.
     """
-    return JsonFormatter(
+    return ScrubbedJsonFormatter(
         JSON_FIELDS,
         rename_fields={"levelname": "level", "name": "logger"},
         reserved_attrs=JSON_RESERVED,

@@ -22,9 +22,13 @@ import boto3  # type: ignore[import-untyped]
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
+from django.core.files.uploadedfile import SimpleUploadedFile
+from playwright.sync_api import Dialog, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
 from pytest_django import Settings
 
 from proof.harness import BIN, free_port, unavailable
+from proof.harness.browser_fixtures import CHROMIUM, CHROMIUM_ARGS, require_tool
 from tests.support.settings import load_settings_module
 
 BUCKET = "bastion-proof-uploads"
@@ -149,3 +153,113 @@ def test_objects_carry_no_public_grant(uploads: Any, s3_endpoint: str) -> None:
 
     assert [grant["Permission"] for grant in grants] == ["FULL_CONTROL"]
     assert all(grant["Grantee"].get("URI") != ALL_USERS for grant in grants)
+
+
+SCRIPT = b"<script>alert(document.domain)</script>"
+# What an attacker uploads to run script on the bucket's origin: (name, declared type, bytes).
+HOSTILE = [
+    ("avatar.png", "text/html", b"<html><body>" + SCRIPT),
+    ("page.html", "text/html", b"<!doctype html>" + SCRIPT),
+    (
+        "drawing.svg",
+        "image/svg+xml",
+        b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>',
+    ),
+    ("doc.xhtml", "application/xhtml+xml", b'<html xmlns="http://www.w3.org/1999/xhtml">' + SCRIPT),
+    ("polyglot.html", "text/html", b"\x00\x01" + SCRIPT),
+    ("photo.png", "text/html", b"\x89PNG\r\n\x1a\n" + SCRIPT),
+]
+
+
+def _client(s3_endpoint: str) -> Any:
+    return boto3.client(
+        "s3",
+        endpoint_url=s3_endpoint,
+        region_name="us-east-1",
+        aws_access_key_id=CREDENTIALS["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+    )
+
+
+def _served_headers(url: str) -> dict[str, str]:
+    with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310  (our own server)
+        return {
+            name: response.headers.get(name, "") for name in ("Content-Type", "Content-Disposition")
+        }
+
+
+def test_the_stored_type_comes_from_the_bytes_never_from_the_client(
+    uploads: Any, s3_endpoint: str
+) -> None:
+    served = {}
+    for name, declared, body in HOSTILE:
+        key = uploads.save(f"hostile/{name}", SimpleUploadedFile(name, body, declared))
+        served[name] = _served_headers(uploads.url(key))
+    for name, headers in served.items():
+        print(f"{name}: {headers}")
+
+    assert served["photo.png"] == {"Content-Type": "image/png", "Content-Disposition": "inline"}
+    assert served["polyglot.html"] == {
+        "Content-Type": "application/octet-stream",
+        "Content-Disposition": "attachment",
+    }
+    for name in ("avatar.png", "page.html", "drawing.svg", "doc.xhtml"):
+        assert served[name]["Content-Type"] == "text/plain; charset=utf-8"
+
+
+def test_a_nul_or_a_line_break_in_a_name_never_reaches_the_key(
+    uploads: Any, s3_endpoint: str
+) -> None:
+    name = uploads.save("hostile/evil\x00name\n.txt", ContentFile(b"text"))
+
+    keys = [o["Key"] for o in _client(s3_endpoint).list_objects_v2(Bucket=BUCKET)["Contents"]]
+
+    assert name == "hostile/evilname.txt" or name.startswith("hostile/evilname_")
+    assert not [key for key in keys if "\x00" in key or "\n" in key]
+
+
+def test_nothing_uploaded_runs_script_in_chromium(
+    uploads: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    urls = [
+        uploads.url(uploads.save(f"browser/{name}", SimpleUploadedFile(name, body, declared)))
+        for name, declared, body in HOSTILE
+    ]
+    chromium = require_tool(str(CHROMIUM), "chromium")
+    dialogs: list[str] = []
+    shown: dict[str, str] = {}
+    # Playwright's loop would make Django refuse ORM calls; none are made from here on.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_context(accept_downloads=True).new_page()
+
+            def on_dialog(dialog: Dialog) -> None:
+                dialogs.append(dialog.message)
+                dialog.dismiss()
+
+            page.on("dialog", on_dialog)
+            # The listener sees a script that does run.
+            page.goto("data:text/html,<script>alert('canary')</script>")
+            page.wait_for_timeout(300)
+            for url in urls:
+                try:
+                    page.goto(url, wait_until="load", timeout=10_000)
+                    shown[url] = "rendered: " + page.evaluate("document.contentType")
+                except PlaywrightError as error:
+                    # An attachment is downloaded, never rendered.
+                    downloaded = "Download is starting" in str(error)
+                    shown[url] = "downloaded" if downloaded else f"failed: {error}"
+                page.wait_for_timeout(300)
+        finally:
+            browser.close()
+
+    for url, outcome in shown.items():
+        print(f"{urlsplit(url).path}: {outcome}")
+    assert dialogs == ["canary"]
+    assert sorted(set(shown.values())) == [
+        "downloaded",
+        "rendered: image/png",
+        "rendered: text/plain",
+    ]

@@ -150,3 +150,36 @@ def test_a_sample_rate_of_one_traces_every_request(
 
     kinds = [header["type"] for envelope in received.envelopes for header, _ in envelope.items]
     assert "transaction" in kinds
+
+
+def get(server: str, path: str, headers: dict[str, str]) -> int:
+    connection = http.client.HTTPConnection(urllib.parse.urlsplit(server).netloc, timeout=10)
+    try:
+        connection.request("GET", path, headers=headers)
+        return connection.getresponse().status
+    finally:
+        connection.close()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.urls("tests.apps.core.urls")
+def test_events_and_transactions_carry_no_reset_link_referer_query_or_address(
+    ingest: tuple[str, Ingest], live_server: LiveServer
+) -> None:
+    dsn, received = ingest
+    start_sentry(dsn, SENTRY_TRACES_SAMPLE_RATE="1")
+    token = "cz7x1k-4f0e9a2b7c1d5e6f"
+    referer = {"Referer": f"{live_server.url}/admin/reset/MQ/{token}/?email=ada@example.com"}
+
+    reset = get(live_server.url, f"/admin/reset/MQ/{token}/?email=ada@example.com", referer)
+    broken = get(live_server.url, "/broken/?reset_token=query-token-value", referer)
+    received.wait_for_events(1)
+    sentry_sdk.flush(timeout=5)
+
+    assert reset in {HTTPStatus.OK, HTTPStatus.FOUND}
+    assert broken == HTTPStatus.INTERNAL_SERVER_ERROR
+    kinds = [header["type"] for envelope in received.envelopes for header, _ in envelope.items]
+    assert "transaction" in kinds
+    raw = b"".join(envelope.raw for envelope in received.envelopes).decode()
+    for secret in (token, "ada@example.com", "query-token-value"):
+        assert secret not in raw

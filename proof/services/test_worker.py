@@ -39,8 +39,8 @@ def worker_command() -> list[str]:
     raise AssertionError("the Procfile has no worker process type")
 
 
-def dyno_env(database: Database) -> dict[str, str]:
-    env = harness.production_env(database.url, TASKS_BACKEND="database")
+def dyno_env(database: Database, **values: str) -> dict[str, str]:
+    env = harness.production_env(database.url, TASKS_BACKEND="database", **values)
     # `python` in the Procfile is the project's interpreter, as on a dyno.
     env["PATH"] = f"{harness.BIN}{os.pathsep}{env.get('PATH', '')}"
     return env
@@ -76,13 +76,13 @@ def marks(database: Database) -> list[str]:
 class Worker:
     """The Procfile's worker on the test database, stopped by its PID."""
 
-    def __init__(self, database: Database, log: Path) -> None:
+    def __init__(self, database: Database, log: Path, **env: str) -> None:
         self.log_path = log
         with log.open("ab") as output:
             self.process = subprocess.Popen(
                 worker_command(),
                 cwd=harness.REPO,
-                env=dyno_env(database),
+                env=dyno_env(database, **env),
                 stdout=output,
                 stderr=subprocess.STDOUT,
             )
@@ -175,3 +175,38 @@ def test_sigterm_while_idle_stops_the_worker_at_once(
 
     assert worker.process.wait(10) == 0, worker.log
     assert time.monotonic() - started < 2
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        ("proof.services.settings", "SUCCESSFUL", "Lost tasks: 1 queued again, 0 failed."),
+        (harness.SITE_SETTINGS, "FAILED", "Lost tasks: 0 queued again, 1 failed."),
+    ],
+    ids=["safe to repeat", "not safe to repeat"],
+)
+def test_a_task_whose_worker_was_killed_is_recovered_by_the_next_worker(
+    tasks_database: Database, workers: list[Worker], tmp_path: Path, case: tuple[str, str, str]
+) -> None:
+    settings_module, outcome, line = case
+    task_id = enqueue(tasks_database, "killed mid-run", 20)
+    env = {"DJANGO_SETTINGS_MODULE": settings_module}
+    killed = Worker(tasks_database, tmp_path / "worker-1.log", **env)
+    workers.append(killed)
+    wait_until(lambda: status(tasks_database, task_id) == "RUNNING", 30, "the task to start")
+
+    killed.process.kill()  # SIGKILL: what the platform sends 30 s after SIGTERM, or OOM
+    killed.process.wait(10)
+    assert status(tasks_database, task_id) == "RUNNING"
+    # As if TASKS_STALE_AFTER_SECONDS had passed since it started.
+    tasks_database.query(
+        f"UPDATE {RESULTS_TABLE} SET started_at = now() - interval '1 hour' WHERE id = %s",  # noqa: S608
+        [task_id],
+    )
+
+    successor = Worker(tasks_database, tmp_path / "worker-2.log", **env)
+    workers.append(successor)
+    wait_until(lambda: status(tasks_database, task_id) == outcome, 60, f"the task {outcome}")
+
+    assert line in successor.log
+    assert marks(tasks_database) == (["killed mid-run"] if outcome == "SUCCESSFUL" else [])

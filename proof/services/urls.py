@@ -1,4 +1,5 @@
-"""The project's URLs plus /proof/cache/, which counts requests as a rate limiter would."""
+"""The project's URLs plus /proof/cache/, which counts requests as a rate limiter would,
+and /proof/broken/, a genuine server error."""
 
 from __future__ import annotations
 
@@ -23,4 +24,12 @@ def cache_probe(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"hits": hits})
 
 
-urlpatterns = [path("proof/cache/", cache_probe), *project_urlpatterns]
+def broken(request: HttpRequest) -> JsonResponse:
+    raise RuntimeError("a genuine server error")
+
+
+urlpatterns = [
+    path("proof/cache/", cache_probe),
+    path("proof/broken/", broken),
+    *project_urlpatterns,
+]

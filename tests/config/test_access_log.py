@@ -74,3 +74,11 @@ def test_headers_are_escaped_too() -> None:
     line = access_line("/", user_agent='evil"\x1b]0;owned\x07')
 
     assert 'user_agent="evil\\x22\\x1b]0;owned\\x07"' in line
+
+
+def test_a_password_reset_link_and_a_secret_parameter_are_masked() -> None:
+    line = access_line("/admin/reset/MQ/cz7x1k-4f0e9a2b/", query="token=t0k3n&page=2")
+
+    assert "cz7x1k-4f0e9a2b" not in line
+    assert "t0k3n" not in line
+    assert "/admin/reset/********/********/" in line

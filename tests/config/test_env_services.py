@@ -81,7 +81,8 @@ def test_a_bucket_name_stores_uploads_privately_in_s3_with_signed_urls() -> None
     )["STORAGES"]
 
     uploads = storages["default"]
-    assert uploads["BACKEND"] == "storages.backends.s3.S3Storage"
+    # django-storages' S3Storage, serving every object inert (apps/core/bucket.py).
+    assert uploads["BACKEND"] == "apps.core.bucket.InertS3Storage"
     options = uploads["OPTIONS"]
     assert options["bucket_name"] == "shop-uploads"
     assert options["endpoint_url"] == "https://s3.eu-central-003.example.com"

@@ -14,6 +14,7 @@ from django.core.management import call_command
 from django.test import Client
 from pytest_django import Settings
 
+from apps.core.reporting import OUTBOX
 from config.service_urls import email_config
 from tests.support.settings import load_settings_module, startup_refusal, strong_key
 from tests.support.smtp import HOST, Certificate, make_certificate, smtp_server, use_email_url
@@ -180,6 +181,7 @@ def test_a_server_error_is_mailed_to_admins_with_cookies_and_passwords_masked(
     response = Client(raise_request_exception=False).get(
         "/broken/", headers={"Cookie": "sessionid=session-secret-value"}
     )
+    OUTBOX.join()  # the mail is sent from a thread of its own
 
     assert response.status_code == HTTPStatus.INTERNAL_SERVER_ERROR
     [report] = mail.outbox

@@ -22,6 +22,7 @@ Where each id lives, in apps.core.checks:
     limits        W033, W034               DEBUG_PROPAGATE_EXCEPTIONS, upload limits
     connections   W035, W120, W130-W134    database, mail and uploads storage
     page_policies E060, E061, W200-W204    what PAGE_POLICIES adds for one page
+    services      W140-W150, W170          Redis, S3, mail, Sentry, proxies, logs, tasks
 
 public_suffixes holds the Public Suffix List the cors, csp_policy and hosts
 rules read; it reports nothing itself. Importing this package registers every
@@ -42,5 +43,6 @@ from apps.core.checks import (  # noqa: F401
     page_policies,
     passwords,
     secret_key,
+    services,
     sessions,
 )

@@ -39,7 +39,8 @@ def heroku_button_config() -> dict[str, str]:
         name: secrets.token_hex(32) if spec.get("generator") == "secret" else spec["value"]
         for name, spec in env.items()
     }
-    return {**values, "DATABASE_URL": HEROKU_DATABASE_URL}
+    # Heroku names every dyno, the release phase's too.
+    return {**values, "DATABASE_URL": HEROKU_DATABASE_URL, "DYNO": "release.1"}
 
 
 @pytest.mark.parametrize("stage", [stage for stage in HSTS_STAGES if stage != "off"])
@@ -77,3 +78,44 @@ def test_the_heroku_database_without_tls_would_be_caught() -> None:
     environ = {**heroku_button_config(), "DATABASE_SSL_REQUIRE": "false"}
 
     assert connections.databases_without_tls(load_settings_module(**environ)["DATABASES"])
+
+
+@pytest.mark.parametrize(
+    "services",
+    [
+        # Heroku Key-Value Store: rediss:// with a self-signed certificate, on a dyno.
+        {
+            "REDIS_URL": "rediss://:p4ss@ec2-3-4-5-6.compute-1.amazonaws.com:6380",
+            "REDIS_SSL_CERT_REQS": "none",
+            "DYNO": "web.1",
+        },
+        # A bucket, mail with error reports, Sentry, as the README describes them.
+        {
+            "AWS_STORAGE_BUCKET_NAME": "shop-uploads",
+            "AWS_QUERYSTRING_EXPIRE": "3600",
+            "AWS_ENDPOINT_URL_S3": "https://s3.eu-central-003.example.com",
+            "EMAIL_URL": "submission://apikey:password@smtp.example.com:587",
+            "DEFAULT_FROM_EMAIL": "app@example.com",
+            "SERVER_EMAIL": "errors@example.com",
+            "ADMINS": "ops@example.com",
+            "REDIS_URL": "rediss://:p4ss@redis.example.com:6380",
+        },
+        # Everything on one machine: Redis, MinIO through boto3's variable, quiet logs.
+        {
+            "REDIS_URL": "redis://localhost:6379/0",
+            "AWS_STORAGE_BUCKET_NAME": "local-uploads",
+            "AWS_ENDPOINT_URL": "http://127.0.0.1:9000",
+            "LOG_LEVEL": "WARNING",
+        },
+    ],
+    ids=["heroku key-value store", "documented services", "loopback services"],
+)
+def test_the_documented_service_variables_pass_every_deploy_check(
+    settings: Settings, services: dict[str, str]
+) -> None:
+    environ = {**documented_docker_config(), **services}
+    apply_production_settings(settings, **environ)
+    # Kept by apply_production_settings for the suite; the bucket's options are checked here.
+    settings.STORAGES = load_settings_module(**environ)["STORAGES"]
+
+    assert deploy_findings() == set()
