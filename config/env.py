@@ -260,6 +260,9 @@ class Env(BaseSettings):
         30, ge=1, le=10000, description="a whole number from 1 to 10000"
     )
     ADMIN_2FA: bool = Field(False, description=BOOL)
+    # Proxies in front of the app that each append to X-Forwarded-For (a CDN before
+    # the platform's router: 2); the client is the entry that many places from the end.
+    FORWARDED_HOPS: int = Field(1, ge=1, le=5, description="a whole number from 1 to 5")
 
     @field_validator("FORWARDED_ALLOW_IPS")
     @classmethod
