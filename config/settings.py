@@ -230,6 +230,10 @@ ALLAUTH_TRUSTED_PROXY_COUNT = 0
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_PASSKEY_SIGNUP_ENABLED = False
+MFA_ADAPTER = "apps.accounts.adapter.MFAAdapter"
+# The site passkeys belong to: None, each host its own; a domain such as "example.com",
+# one passkey for it and every host under it (ALLOWED_HOSTS must all be; bastion.W188).
+PASSKEY_RP_ID: str | None = None
 # Plain-HTTP origins are refused for passkeys except in development (bastion.E050).
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 MFA_TOTP_ISSUER = "Bastion"

@@ -173,6 +173,7 @@ PRODUCTION_ENVIRON = {
     "USE_SSL": "true",
     "HSTS_STAGE": "hour",
     "DEBUG": "false",
+    "ADMIN_2FA": "true",
 }
 
 
