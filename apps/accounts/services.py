@@ -16,6 +16,10 @@ def user_email_mark_verified(*, user: AbstractBaseUser) -> None:
     email = user.email if isinstance(user, AbstractUser) else ""
     if not email:
         return
+    # One primary address per user: this one.
+    EmailAddress.objects.filter(user=user, primary=True).exclude(email__iexact=email).update(
+        primary=False
+    )
     EmailAddress.objects.update_or_create(
         user=user, email__iexact=email, defaults={"email": email, "verified": True, "primary": True}
     )

@@ -66,7 +66,7 @@ SCANNER = HERE / "node_modules" / "@mdn" / "mdn-http-observatory"
 HOSTNAME = "bastion.test"
 HOME = "/"
 # The pages that set the __Host- CSRF cookie and load a script with integrity=.
-FULL_MARKS = ("/admin/login/", "/proof/form/")
+FULL_MARKS = ("/accounts/login/", "/proof/form/")
 PAGES = (HOME, *FULL_MARKS)
 POSTGRES = "postgresql://postgres@127.0.0.1:5432"
 

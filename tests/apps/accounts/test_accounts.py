@@ -191,3 +191,21 @@ def test_account_pages_use_the_site_layout_with_no_inline_script_or_style(
     assert "<style" not in response.text
     for tag in re.findall(r"<script[^>]*>", response.text):
         assert 'type="application/json"' in tag or "nonce=" in tag, tag
+
+
+def permissions(response: object) -> dict[str, str]:
+    header = str(response["Permissions-Policy"])  # type: ignore[index]
+    pairs = (item.strip().partition("=") for item in header.split(","))
+    return {name: allowlist for name, _, allowlist in pairs}
+
+
+def test_the_pages_that_ask_for_a_passkey_let_this_site_alone_use_webauthn(
+    client: Client,
+) -> None:
+    sign_in_page = permissions(client.get(SIGN_IN))
+    sign_up_page = permissions(client.get(SIGN_UP))
+
+    assert sign_in_page["publickey-credentials-get"] == "(self)"
+    assert sign_in_page["publickey-credentials-create"] == "(self)"
+    assert sign_in_page["camera"] == "()"
+    assert sign_up_page["publickey-credentials-get"] == "()"
