@@ -239,6 +239,9 @@ MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 MFA_TOTP_ISSUER = "Bastion"
 MFA_TOTP_PERIOD = 30
 MFA_TOTP_DIGITS = 6
+# A code from the step before or after is taken too, as RFC 6238 recommends for a phone's
+# clock and a slow network; each code is still accepted once.
+MFA_TOTP_TOLERANCE = 1
 MFA_RECOVERY_CODE_COUNT = 10
 MFA_RATE_LIMITS: dict[str, str | bool] = {"webauthn_login": "10/m/ip"}
 # Trusting a browser would let a stolen password alone in for weeks.

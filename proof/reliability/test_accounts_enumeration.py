@@ -26,8 +26,11 @@ pytestmark = pytest.mark.deploy
 
 SAMPLES = 15
 # The stated bound: what a registered address may cost more (or less) than an unknown one,
-# as a difference of medians. One production password hash takes several times this.
+# as a difference of medians: 30 ms, or a tenth of the unknown address's median on a
+# machine so busy that one password hash takes longer. Leaving out the hash on one side
+# would cost a whole median.
 TIMING_BOUND_SECONDS = 0.030
+TIMING_BOUND_SHARE = 0.10
 REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
@@ -130,7 +133,7 @@ def test_a_registered_address_gets_the_same_answer_in_the_same_time(
         f"{unknown * 1000:.1f} ms, difference {difference * 1000:+.1f} ms (medians of {SAMPLES})"
     )
     assert len(answers) == 1, answers
-    assert abs(difference) < TIMING_BOUND_SECONDS
+    assert abs(difference) < max(TIMING_BOUND_SECONDS, TIMING_BOUND_SHARE * unknown)
 
 
 def test_two_processes_sharing_redis_count_the_reset_limit_together(

@@ -67,7 +67,14 @@ def test_nothing_in_accounts_imports_the_demo() -> None:
     # The accounts app stands on its own: Django, its accounts and tasks libraries, the
     # standard library and the project's core.
     third_party = {name.split(".")[0] for name in imported} - set(sys.stdlib_module_names)
-    assert third_party <= {"__future__", "django", "allauth", "django_tasks", "apps"}
+    assert third_party <= {
+        "__future__",
+        "django",
+        "allauth",
+        "django_tasks",
+        "django_permissions_policy",
+        "apps",
+    }
     assert {name.split(".")[1] for name in imported if name.startswith("apps.")} <= {
         "core",
         "accounts",
