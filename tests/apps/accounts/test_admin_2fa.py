@@ -151,3 +151,16 @@ def test_second_factor_secrets_are_not_readable_in_the_admin(root: User) -> None
     assert secret not in page.text
     assert codes.data["seed"] not in codes_page.text
     assert "totp" in page.text.lower()
+
+
+def test_the_qr_code_is_drawn_inline_so_the_site_policy_stays_img_src_self(root: User) -> None:
+    client = Client()
+    sign_in(client, ROOT)
+    client.post("/accounts/reauthenticate/", {"password": "a-long-passphrase-9"})
+
+    page = client.get("/accounts/2fa/totp/activate/")
+
+    assert '<figure class="qr-code"' in page.text
+    assert "<svg" in page.text
+    assert "data:image" not in page.text
+    assert "img-src 'self'" in page["Content-Security-Policy"]
