@@ -1,4 +1,5 @@
-"""`manage.py otp_import`: the former admin TOTP devices become accounts' authenticators."""
+"""Moving a deployment to the accounts: `otp_import` moves the former admin TOTP devices,
+`verify_staff_emails` lets earlier admins sign in without a verification mail."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from http import HTTPStatus
 from io import StringIO
 
 import pytest
+from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.core.management import call_command
 from django.db import connection
@@ -97,3 +99,30 @@ def test_unconfirmed_and_unusual_devices_are_not_moved() -> None:
 
 def test_a_database_without_the_former_tables_has_nothing_to_move() -> None:
     assert "nothing to move" in move()
+
+
+def test_admins_from_before_the_accounts_sign_in_once_their_addresses_are_verified(
+    settings: Settings,
+) -> None:
+    from django.contrib.auth import get_user_model
+
+    from tests.accounts import PASSWORD
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    get_user_model().objects.create_superuser("old", "old@example.com", PASSWORD)
+    get_user_model().objects.create_user("member", "member@example.com", PASSWORD)
+    before = Client()
+    asked = before.post("/accounts/login/", {"login": "old@example.com", "password": PASSWORD})
+
+    out = StringIO()
+    call_command("verify_staff_emails", stdout=out)
+
+    assert asked["Location"] == "/accounts/confirm-email/"
+    assert "Verified the address of 1 staff user(s)." in out.getvalue()
+    assert sign_in(Client(), "old@example.com") == HTTPStatus.FOUND
+    member = Client().post(
+        "/accounts/login/", {"login": "member@example.com", "password": PASSWORD}
+    )
+    # Users who are not staff still prove their address by mail.
+    assert member["Location"] == "/accounts/confirm-email/"
+    assert not EmailAddress.objects.filter(email="member@example.com", verified=True).exists()
