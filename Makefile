@@ -76,7 +76,7 @@ format: install ## Reformat the code and apply safe fixes
 
 check: install ## Run the release's deploy checks on production values (CHECK_ENV=../prod.env for yours)
 	@# Without CHECK_ENV: the production settings with stand-in values (a fresh key, one host).
-	$(if $(CHECK_ENV),ENV_FILE="$(CHECK_ENV)",ENV_FILE= DEBUG=false USE_SSL=true \
+	$(if $(CHECK_ENV),ENV_FILE="$(CHECK_ENV)",ENV_FILE= DEBUG=false USE_SSL=true ADMIN_2FA=true \
 		ALLOWED_HOSTS=example.com SECRET_KEY="$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')") \
 		$(MANAGE) check --deploy --fail-level WARNING
 

@@ -320,6 +320,9 @@ class Env(BaseSettings):
     # Set by Heroku in every dyno, the release phase's too (web.1, worker.2, release.1):
     # the gate tells Heroku, whose router is a dyno's only peer, from anywhere else.
     DYNO: str | None = Field(None, description="set by Heroku, never by hand")
+    # Proxies in front of the app that each append to X-Forwarded-For (a CDN before
+    # the platform's router: 2); the client is the entry that many places from the end.
+    FORWARDED_HOPS: int = Field(1, ge=1, le=5, description="a whole number from 1 to 5")
 
 
 def load() -> Env:

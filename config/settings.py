@@ -40,7 +40,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Bastion's own settings, read by its views and checks.
 ADMIN_URL = env.ADMIN_URL
-# The admin asks for a one-time code after the password (config/urls.py).
+# Staff enter the admin only after a second factor (apps/accounts/admin_site.py).
 ADMIN_2FA = env.ADMIN_2FA
 # The largest request body the CSP report endpoint accepts.
 CSP_REPORT_MAX_BYTES = 16 * 1024
@@ -56,15 +56,18 @@ READINESS_TIMEOUT_SECONDS = 1.5
 # https://docs.djangoproject.com/en/5.2/ref/settings/#installed-apps
 
 INSTALLED_APPS = [
-    # The project's core first: its createsuperuser replaces Django's (an earlier app's
-    # command wins), and it adds only templates no other app has.
+    # The project's own first: accounts' createsuperuser replaces Django's (an earlier
+    # app's command wins), and its templates replace django-allauth's.
+    "apps.accounts",
     "apps.core",
-    # Django (the admin under its own CSP: apps/core/admin_site.py)
-    "apps.core.admin_site.BastionAdminConfig",
+    # Django (the admin under its own CSP, behind the site's sign-in: apps/accounts/admin_site.py)
+    "apps.accounts.admin_site.AccountsAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # Its template filters date the sessions on the accounts' sessions page.
+    "django.contrib.humanize",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     # Third party
@@ -74,12 +77,12 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "django_guid",
-    # Admin two-factor sign-in (ADMIN_2FA): authenticator-app codes and recovery codes.
-    "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
+    # Accounts: sign-up, sign-in by e-mail, second factors, sessions (apps/accounts).
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.usersessions",
     # The project's own
-    "apps.accounts",
     "apps.demo",  # the showcase [demo]: `make remove-demo` deletes this line
 ]
 
@@ -105,8 +108,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # Marks request.user as verified once a one-time code was accepted.
-    "django_otp.middleware.OTPMiddleware",
+    # django-allauth's: the sign-in flow's state, and each session's device and address.
+    "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
     # Django's, making the message storage only when a page adds or shows a message.
     "apps.core.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -176,8 +180,12 @@ DEFAULT_EXCEPTION_REPORTER = "apps.core.reporting.Reporter"
 DEFAULT_EXCEPTION_REPORTER_FILTER = "apps.core.reporting.ReporterFilter"
 
 
-# Authentication: the project's user model, with login lockout (django-axes)
+# Authentication: the project's user model; accounts through django-allauth (sign-up,
+# sign-in by e-mail address, verification, second factors, sessions); login lockout
+# through django-axes, the one lockout model (docs/security.md#one-lockout-model).
 # https://docs.djangoproject.com/en/5.2/topics/auth/customizing/#substituting-a-custom-user-model
+# https://docs.allauth.org/en/latest/account/configuration.html
+# https://docs.allauth.org/en/latest/mfa/configuration.html
 # https://django-axes.readthedocs.io/en/latest/4_configuration.html
 
 # The project's own model from the first migration: Django cannot swap it later.
@@ -186,23 +194,101 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     # First: it refuses a locked-out login before any password is checked.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Sign-in by e-mail address (and by passkey).
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
+
+# One sign-in page for the site and the admin (apps/accounts/admin_site.py sends it here).
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "/"
+ACCOUNT_ADAPTER = "apps.accounts.adapter.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"
+ACCOUNT_UNIQUE_EMAIL = True
+# No account is signed in to before its address is proven (deploy check bastion.W180).
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+# Sign-up, sign-in and reset answer the same for a registered address and an unknown
+# one; the mail tells the owner (apps/accounts/adapter.py sends it off the request path).
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = True
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+ACCOUNT_CHANGE_EMAIL = False
+ACCOUNT_MAX_EMAIL_ADDRESSES = 3
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if env.USE_SSL else "http"
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+ACCOUNT_SESSION_REMEMBER = None
+# Every account endpoint is rate-limited in the default cache, which REDIS_URL makes
+# shared by every process and dyno. Wrong passwords are django-axes' to count: allauth's
+# own login_failed limit is off, so there is one lockout, with one page and one unlock.
+ACCOUNT_RATE_LIMITS: dict[str, str | bool] = {
+    "login": "30/m/ip",
+    "login_failed": False,
+    "signup": "10/m/ip",
+    "reset_password": "10/m/ip,3/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "reauthenticate": "10/m/user",
+    "confirm_email": "1/180s/key",
+}
+# The address-verification mail's link is good for a day.
+ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 1
+# The client's address comes from apps.core.clients (FORWARDED_ALLOW_IPS, FORWARDED_HOPS)
+# through the adapter; allauth's own X-Forwarded-For reading stays off.
+ALLAUTH_TRUSTED_PROXY_COUNT = 0
+
+# Second factors: authenticator app (TOTP, its QR code drawn on the page), recovery codes,
+# passkeys both as second factor and as a sign-in without password.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_PASSKEY_SIGNUP_ENABLED = False
+MFA_ADAPTER = "apps.accounts.adapter.MFAAdapter"
+# The site passkeys belong to: None, each host its own; a domain such as "example.com",
+# one passkey for it and every host under it (ALLOWED_HOSTS must all be; bastion.W188).
+PASSKEY_RP_ID: str | None = None
+# Plain-HTTP origins are refused for passkeys except in development (bastion.E050).
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+MFA_TOTP_ISSUER = "Bastion"
+MFA_TOTP_PERIOD = 30
+MFA_TOTP_DIGITS = 6
+# A code from the step before or after is taken too, as RFC 6238 recommends for a phone's
+# clock and a slow network; each code is still accepted once.
+MFA_TOTP_TOLERANCE = 1
+MFA_RECOVERY_CODE_COUNT = 10
+MFA_RATE_LIMITS: dict[str, str | bool] = {"webauthn_login": "10/m/ip"}
+# Trusting a browser would let a stolen password alone in for weeks.
+MFA_TRUST_ENABLED = False
+# Which sessions a user has, where from, and a button that signs the others out.
+USERSESSIONS_TRACK_ACTIVITY = False
 
 # Failures are counted in the database, which every process and dyno shares.
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
-# LOGIN_FAILURE_LIMIT wrong passwords for one account, or from one client, lock
-# that account or client out for LOGIN_LOCKOUT_MINUTES, right password or not.
+# LOGIN_FAILURE_LIMIT wrong passwords lock out for LOGIN_LOCKOUT_MINUTES, right password
+# or not. With a second factor required of staff (ADMIN_2FA), a password alone is worth
+# little, so wrong ones lock the (address, client) pair and the client, never the address
+# for everyone: knowing an admin's address is not enough to lock the admin out. Without
+# it, the address itself is locked too, whoever tries it.
 AXES_FAILURE_LIMIT = env.LOGIN_FAILURE_LIMIT
 AXES_COOLOFF_TIME = timedelta(minutes=env.LOGIN_LOCKOUT_MINUTES)
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS: list[str | list[str]] = (
+    [["username", "ip_address"], "ip_address"] if ADMIN_2FA else ["username", "ip_address"]
+)
 AXES_RESET_ON_SUCCESS = True
-# The client behind the proxy, as gunicorn's FORWARDED_ALLOW_IPS says whom to trust.
+# allauth signs in with an e-mail address; django-axes counts it as the username.
+AXES_USERNAME_CALLABLE = "apps.accounts.lockout.attempted_username"
+# The client behind the proxies, as FORWARDED_ALLOW_IPS and FORWARDED_HOPS say.
 AXES_CLIENT_IP_CALLABLE = "apps.core.clients.client_ip"
-AXES_LOCKOUT_TEMPLATE = "lockout.html"
+AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
+# What axes stores is not shown in the admin: attempted addresses and form data are
+# personal data, and a code typed by mistake in the wrong field is a secret.
+AXES_ENABLE_ADMIN = False
+AXES_SENSITIVE_PARAMETERS = ["password", "password1", "password2", "code", "credential"]
 FORWARDED_ALLOW_IPS = env.FORWARDED_ALLOW_IPS
 # The dyno's name on Heroku (web.1, release.1), None elsewhere: read by the release gate.
 HEROKU_DYNO = env.DYNO
+FORWARDED_HOPS = env.FORWARDED_HOPS
 
 
 # Password validation

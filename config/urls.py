@@ -9,16 +9,9 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
-from apps.core.two_factor import TwoFactorAdminSite
-
-if settings.ADMIN_2FA:
-    # django-otp's documented switch, keeping the admin's own CSP: the admin accepts
-    # only users who also gave a code from a device `manage.py otp_enrol` set up.
-    admin.site.__class__ = TwoFactorAdminSite
-
 urlpatterns: list[URLPattern | URLResolver] = [
-    # Before the admin's own URLs, whose catch-all would answer them with a 404.
-    path(settings.ADMIN_URL, include("apps.accounts.urls")),
+    # Sign-up, sign-in, second factors and sessions, for the site and the admin alike.
+    path("accounts/", include("apps.accounts.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
     # The demo [demo] comes before core, so its home page is the one served at /.
     path("", include("apps.demo.urls")),  # [demo]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 
 import pytest
@@ -50,3 +51,17 @@ def empty_cache() -> None:
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def fresh_error_mail_limit() -> None:
+    """Error mail is limited per kind of error for the whole process; each test starts at zero."""
+    from django.conf import settings
+
+    from apps.core.reporting import BackgroundAdminEmailHandler, RateLimit
+
+    for handler in logging.getLogger("django").handlers:
+        if isinstance(handler, BackgroundAdminEmailHandler):
+            handler.limit = RateLimit(
+                settings.ERROR_MAILS_PER_KIND, settings.ERROR_MAIL_WINDOW_SECONDS
+            )

@@ -31,6 +31,14 @@ def test_a_correct_production_configuration_releases(database: Path) -> None:
     assert "release: done" in result.stdout
 
 
+def test_the_admin_without_a_second_factor_stops_the_release(database: Path) -> None:
+    result = release(REPO, production_env(database, ADMIN_2FA="false"))
+
+    assert result.returncode != 0
+    assert "bastion.W181" in result.stderr
+    assert migrated_tables(database) == set()
+
+
 def test_a_failed_deploy_check_stops_the_release_before_migrating(database: Path) -> None:
     result = release(REPO, production_env(database, DEBUG="true"))
 

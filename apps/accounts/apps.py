@@ -2,6 +2,10 @@ from django.apps import AppConfig
 
 
 class AccountsConfig(AppConfig):
-    """The project's own user model, in place from the first migration."""
+    """Who may sign in: the user model, accounts through django-allauth, the admin's door."""
 
     name = "apps.accounts"
+
+    def ready(self) -> None:
+        # Importing the module registers its deploy checks.
+        from apps.accounts import checks  # noqa: F401

@@ -1,32 +1,36 @@
-"""Password reset by mail, under the admin's URL so the admin offers it on its login page.
+"""The accounts pages: django-allauth's sign-up, sign-in, e-mail, password, second factors
+and sessions. Social sign-in is not installed (docs/security.md#social-sign-in).
 
-The admin shows "Forgotten your password or username?" once a URL named
-admin_password_reset exists; the views and templates are Django's own.
-https://docs.djangoproject.com/en/5.2/ref/contrib/admin/#adding-a-password-reset-feature
+The pages that ask the browser for a passkey are allauth's own views, listed first so
+they answer with a Permissions-Policy that lets this site alone use WebAuthn; every other
+page keeps the site's policy, which denies it (django-permissions-policy's documented
+per-view override).
 """
 
-from django.contrib.auth import views as auth_views
-from django.urls import path
+from allauth.account import views as account_views
+from allauth.mfa.base import views as mfa_views
+from allauth.mfa.webauthn import views as webauthn_views
+from django.conf import settings
+from django.urls import include, path
+from django_permissions_policy.decorators import permissions_policy_override
+
+with_webauthn = permissions_policy_override(
+    {
+        **settings.PERMISSIONS_POLICY,
+        "publickey-credentials-create": ["self"],
+        "publickey-credentials-get": ["self"],
+    }
+)
 
 urlpatterns = [
+    path("login/", with_webauthn(account_views.login), name="account_login"),
+    path("2fa/authenticate/", with_webauthn(mfa_views.authenticate), name="mfa_authenticate"),
+    path("2fa/reauthenticate/", with_webauthn(mfa_views.reauthenticate), name="mfa_reauthenticate"),
+    path("2fa/webauthn/add/", with_webauthn(webauthn_views.add_webauthn), name="mfa_add_webauthn"),
     path(
-        "password_reset/",
-        auth_views.PasswordResetView.as_view(),
-        name="admin_password_reset",
+        "2fa/webauthn/reauthenticate/",
+        with_webauthn(webauthn_views.reauthenticate_webauthn),
+        name="mfa_reauthenticate_webauthn",
     ),
-    path(
-        "password_reset/done/",
-        auth_views.PasswordResetDoneView.as_view(),
-        name="password_reset_done",
-    ),
-    path(
-        "reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
-        name="password_reset_confirm",
-    ),
-    path(
-        "reset/done/",
-        auth_views.PasswordResetCompleteView.as_view(),
-        name="password_reset_complete",
-    ),
+    path("", include("allauth.urls")),
 ]

@@ -2,9 +2,12 @@
 
 A proxy in front of the app (Heroku's router, a load balancer) is the peer of every
 request, so its address says nothing about the client. Such a proxy appends the address
-it saw to X-Forwarded-For; the last entry is the one a client cannot forge. It is read
-only when the peer is one of FORWARDED_ALLOW_IPS, the list gunicorn trusts for the
-scheme, so a client that connects directly cannot pick its own address.
+it saw to X-Forwarded-For; the last entry is the one a client cannot forge. Behind
+FORWARDED_HOPS proxies in a row (a CDN, then the platform's router), each appends its
+peer, so the client is the entry FORWARDED_HOPS places from the end; the ones before it
+are the client's to write. The header is read only when the peer is one of
+FORWARDED_ALLOW_IPS, the list gunicorn trusts for the scheme, so a client that connects
+directly cannot pick its own address.
 """
 
 from __future__ import annotations
@@ -21,11 +24,16 @@ Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 def client_ip(request: HttpRequest) -> str:
-    """The client's address: the proxy's last X-Forwarded-For entry, or the peer's own."""
+    """The client's address: the entry the trusted proxies wrote, or the peer's own.
+
+    A header shorter than FORWARDED_HOPS did not pass through every proxy: its first
+    entry is the nearest the proxies vouch for.
+    """
     peer = str(request.META.get("REMOTE_ADDR", ""))
     if not _is_trusted(peer):
         return peer
-    forwarded = str(request.META.get("HTTP_X_FORWARDED_FOR", "")).rsplit(",", 1)[-1].strip()
+    entries = str(request.META.get("HTTP_X_FORWARDED_FOR", "")).split(",")
+    forwarded = entries[-min(settings.FORWARDED_HOPS, len(entries))].strip()
     try:
         return str(ipaddress.ip_address(forwarded))
     except ValueError:

@@ -88,7 +88,7 @@ def test_credentialed_api_read_needs_cors_allow_credentials(
     assert bool(_blocked_because(reader, api)) is not allowed
 
 
-@pytest.mark.parametrize("path", ["/", "/proof/form/", "/healthz", "/admin/login/"])
+@pytest.mark.parametrize("path", ["/", "/proof/form/", "/healthz", "/accounts/login/"])
 def test_pages_outside_the_api_never_get_cors_headers(
     live_server: LiveServer, reader: Tab, path: str
 ) -> None:

@@ -44,10 +44,11 @@ class Tab:
 
 @dataclass(frozen=True)
 class Login:
-    """An account's credentials, typed into the admin's login form."""
+    """An account's credentials, typed into the one sign-in page."""
 
     username: str
     password: str
+    email: str = "admin@example.com"
 
 
 def watch(context: BrowserContext) -> Tab:
@@ -72,14 +73,14 @@ def _console(tab: Tab, message: ConsoleMessage) -> None:
         tab.console_errors.append(message.text)
 
 
-def log_in(tab: Tab, server: LiveServer, login: Login) -> None:
-    """Log in through the admin's login form, as a person would."""
+def log_in(tab: Tab, server: LiveServer, login: Login, next_url: str = "/admin/") -> None:
+    """Sign in through the accounts' sign-in page, where the admin sends, as a person would."""
     page = tab.page
-    page.goto(server.url + reverse("admin:login"))
-    page.get_by_label("Username:").fill(login.username)
+    page.goto(server.url + reverse("admin:login") + f"?next={next_url}")
+    page.get_by_label("Email:").fill(login.email)
     page.get_by_label("Password:").fill(login.password)
     with page.expect_navigation():
-        page.get_by_role("button", name="Log in").click()
+        page.get_by_role("button", name="Sign In", exact=True).click()
 
 
 def wait_for(condition: Callable[[], Iterable[Any]], tab: Tab, seconds: float) -> list[Any]:

@@ -39,6 +39,7 @@ from pytest_django import Settings
 from pytest_django.live_server_helper import LiveServer
 
 import config.settings
+from apps.accounts.services import user_email_mark_verified
 from proof.harness.browser import Login, Tab, watch
 from proof.harness.project import unavailable
 
@@ -249,9 +250,11 @@ def superuser(settings: Settings, django_user_model: type[AbstractBaseUser]) -> 
     """An admin account. A fast hasher, as password hashing is not under test here."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     login = Login("admin", "browser-test-Pa55word-not-secret")
-    django_user_model._default_manager.db_manager().create_superuser(  # type: ignore[attr-defined]
-        username=login.username, email="admin@example.com", password=login.password
+    user = django_user_model._default_manager.db_manager().create_superuser(  # type: ignore[attr-defined]
+        username=login.username, email=login.email, password=login.password
     )
+    # Signing in needs a verified address; createsuperuser records it so.
+    user_email_mark_verified(user=user)
     return login
 
 

@@ -65,6 +65,8 @@ def production_env(database_url: str, **values: str) -> dict[str, str]:
         "DEBUG": "false",
         "ALLOWED_HOSTS": HOST,
         "USE_SSL": "true",
+        # Production asks staff for a second factor (deploy check bastion.W181).
+        "ADMIN_2FA": "true",
         "DATABASE_URL": database_url,
     }
     return base_env(**{**production, **values})

@@ -11,8 +11,8 @@ the production environment on PostgreSQL, behind router.py, which terminates
 TLS with a certificate from a throwaway CA and sets X-Forwarded-Proto as
 Heroku's router does. The scanner only ever talks to ports 443 and 80 of a
 host name, so it runs in a network namespace of its own where those ports
-are free (isolated_scan.py). Its CLI grades the project's home page, the admin
-login page and the proof site's form page (proof/site, served with the proof
+are free (isolated_scan.py). Its CLI grades the project's home page, the
+sign-in page and the proof site's form page (proof/site, served with the proof
 site's settings) with its own analyzers and grader, and the tests read its JSON.
 
 The highest score without preload, from the grader's tables
@@ -25,7 +25,7 @@ redirection, x-content-type-options and strict-transport-security, whose +5
 (hsts-preloaded) needs the host on the browsers' preload list:
 100 + 10 + 5 + 5 + 5 + 5 + 10 = 140. Two of those bonuses grade content, not
 headers: the cookie bonus needs a cookie and the SRI bonus an integrity=
-attribute on every <script>. The admin login and the proof form page carry a
+attribute on every <script>. The sign-in page and the proof form page carry a
 form (so the __Host- CSRF cookie) and load their scripts through {% script %},
 which adds integrity=, so both reach 140. The home page is the user's to
 change: a page with no cookie or no script gets no bonus for it, and no penalty.
@@ -66,7 +66,7 @@ SCANNER = HERE / "node_modules" / "@mdn" / "mdn-http-observatory"
 HOSTNAME = "bastion.test"
 HOME = "/"
 # The pages that set the __Host- CSRF cookie and load a script with integrity=.
-FULL_MARKS = ("/admin/login/", "/proof/form/")
+FULL_MARKS = ("/accounts/login/", "/proof/form/")
 PAGES = (HOME, *FULL_MARKS)
 POSTGRES = "postgresql://postgres@127.0.0.1:5432"
 
@@ -435,7 +435,7 @@ def test_the_page_scores_a_plus_with_its_highest_score_at_the_first_full_hsts_st
     assert report["scan"]["score"] == score_of(outcomes, grader_tables)
 
 
-def test_the_admin_login_and_the_proof_form_reach_140_with_the_host_prefixed_csrf_cookie_and_sri(
+def test_the_sign_in_page_and_the_proof_form_reach_140_with_the_host_prefixed_csrf_cookie_and_sri(
     scan_at: Callable[[str], dict[str, Report]],
 ) -> None:
     reports = scan_at(FULL_CREDIT_STAGE)

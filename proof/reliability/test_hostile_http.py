@@ -80,8 +80,8 @@ WITHOUT_CSRF = [
     ),
     pytest.param(raw_request(b"POST", FORM_PAGE, FORM, b"text=a"), id="form without CSRF token"),
     pytest.param(
-        raw_request(b"POST", b"/admin/login/", FORM, b"username=a&password=b"),
-        id="admin login without CSRF token",
+        raw_request(b"POST", b"/accounts/login/", FORM, b"login=a@example.com&password=b"),
+        id="sign-in without CSRF token",
     ),
     pytest.param(raw_request(b"POST", b"/csp-report/", CSP_REPORT, b"{"), id="CSP report broken"),
     pytest.param(

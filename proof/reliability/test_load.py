@@ -23,7 +23,7 @@ def test_every_request_succeeds_and_every_counted_request_is_counted_once(
 ) -> None:
     server = serve(database.url)
     paths = [COUNTER] * COUNTED_REQUESTS
-    paths += ["/", "/healthz", "/admin/login/", "/api/proof/notes/", "/proof/form/"] * 200
+    paths += ["/", "/healthz", "/accounts/login/", "/api/proof/notes/", "/proof/form/"] * 200
     paths += [hashed_static_path("core/site.css")] * 100
     # Mixed, so every kind of request competes with every other.
     random.Random(2).shuffle(paths)  # noqa: S311  (a fixed order, not a secret)

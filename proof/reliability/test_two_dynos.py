@@ -42,18 +42,18 @@ def test_sessions_csrf_tokens_and_stored_data_from_one_dyno_hold_on_the_other(
     create_superuser(database, "admin", password)
     browser = Browser()
 
-    # Log in on the second dyno with the CSRF token the first one issued.
-    token = csrf_token(browser.get(first, "/admin/login/"))
+    # Sign in on the second dyno with the CSRF token the first one issued.
+    token = csrf_token(browser.get(first, "/accounts/login/"))
     login = browser.post(
         second,
-        "/admin/login/?next=/admin/",
-        form={"username": "admin", "password": password, "csrfmiddlewaretoken": token},
+        "/accounts/login/?next=/accounts/email/",
+        form={"login": "admin@example.com", "password": password, "csrfmiddlewaretoken": token},
     )
     assert login.status == HTTPStatus.FOUND
-    assert login.header("Location") == "/admin/"
-    admin_home = browser.get(first, "/admin/")
-    assert admin_home.status == HTTPStatus.OK
-    assert "Log out" in admin_home.text
+    assert login.header("Location") == "/accounts/email/"
+    account = browser.get(first, "/accounts/email/")
+    assert account.status == HTTPStatus.OK
+    assert "admin@example.com" in account.text
 
     token = csrf_token(browser.get(second, FORM))
     saved = browser.post(

@@ -82,11 +82,11 @@ def hostile(port: int) -> list[int]:
     form = {**FORM, "Origin": ORIGIN, "Cookie": f"__Host-csrftoken={'a' * 32}"}
     return [
         fetch(port, "/", headers={"Host": "attacker.example"}).status,
-        fetch(port, "/admin/login/", method="POST", headers=form, body=many.encode()).status,
+        fetch(port, "/accounts/login/", method="POST", headers=form, body=many.encode()).status,
         fetch(
-            port, "/admin/login/", method="POST", headers=form, body=b"a=" + b"x" * 300_000
+            port, "/accounts/login/", method="POST", headers=form, body=b"a=" + b"x" * 300_000
         ).status,
-        fetch(port, f"/admin/login/?{many}").status,
+        fetch(port, f"/accounts/login/?{many}").status,
     ]
 
 
@@ -112,7 +112,7 @@ def test_a_flood_of_hostile_requests_sends_no_mail_and_no_event_while_errors_sti
 
     statuses = [status for _ in range(ROUNDS) for status in hostile(server.port)]
     many = urllib.parse.urlencode({f"p{i}": "1" for i in range(500)})
-    query_floods = [timed(server.port, f"/admin/login/?{many}") for _ in range(5)]
+    query_floods = [timed(server.port, f"/accounts/login/?{many}") for _ in range(5)]
     errors = [fetch(server.port, "/proof/broken/").status for _ in range(GENUINE_ERRORS)]
     events = received.wait_for_events(GENUINE_ERRORS)
     deadline = time.monotonic() + 10

@@ -48,6 +48,8 @@ BAD_VALUES = [
     ("LOGIN_LOCKOUT_MINUTES", "forever", "minutes from 1 to 1440"),
     ("CSP_REPORTS_PER_MINUTE", "-1", "from 1 to 10000"),
     ("ADMIN_2FA", "sometimes", "true or false"),
+    ("FORWARDED_HOPS", "0", "from 1 to 5"),
+    ("FORWARDED_HOPS", "two", "from 1 to 5"),
 ]
 
 ENTRY_POINTS = {

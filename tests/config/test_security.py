@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from pytest_django import Settings
 
+from apps.accounts.services import user_email_mark_verified
 from tests.support.settings import (
     HTTPS,
     PRODUCTION_ENVIRON,
@@ -24,14 +25,14 @@ HTTP = {"X-Forwarded-Proto": "http", "Host": "bastion.example.com"}
 
 
 def test_plain_http_is_redirected_to_https_with_301(production: Settings) -> None:
-    response = Client(headers=HTTP).get("/admin/login/?next=/admin/")
+    response = Client(headers=HTTP).get("/accounts/login/?next=/admin/")
 
     assert response.status_code == HTTPStatus.MOVED_PERMANENTLY
-    assert response["Location"] == "https://bastion.example.com/admin/login/?next=/admin/"
+    assert response["Location"] == "https://bastion.example.com/accounts/login/?next=/admin/"
 
 
 def test_hsts_is_sent_on_https_responses_only(production: Settings) -> None:
-    secure = Client(headers=HTTPS).get("/admin/login/", secure=True)
+    secure = Client(headers=HTTPS).get("/accounts/login/", secure=True)
     plain = Client(headers=HTTP).get("/healthz")
 
     assert secure["Strict-Transport-Security"] == "max-age=3600"
@@ -51,7 +52,7 @@ def test_health_probes_answer_over_plain_http_behind_the_proxy(production: Setti
 def test_a_client_cannot_fake_https_with_a_header_django_reads_itself(
     production: Settings, header: dict[str, str]
 ) -> None:
-    response = Client(headers={"Host": "bastion.example.com", **header}).get("/admin/login/")
+    response = Client(headers={"Host": "bastion.example.com", **header}).get("/accounts/login/")
 
     assert response.status_code == HTTPStatus.MOVED_PERMANENTLY
     assert "Strict-Transport-Security" not in response
@@ -59,20 +60,23 @@ def test_a_client_cannot_fake_https_with_a_header_django_reads_itself(
 
 def test_https_is_what_the_server_says_not_a_header(production: Settings) -> None:
     assert production.SECURE_PROXY_SSL_HEADER is None
-    response = Client(headers=HTTPS).get("/admin/login/", secure=True)
+    response = Client(headers=HTTPS).get("/accounts/login/", secure=True)
 
     assert response.status_code == HTTPStatus.OK
     assert response["Strict-Transport-Security"] == "max-age=3600"
 
 
 def test_the_admin_session_cookie_is_host_prefixed_and_secure(production: Settings) -> None:
-    get_user_model().objects.create_superuser("admin", "admin@example.com", "a-long-passphrase-9")
+    admin = get_user_model().objects.create_superuser(
+        "admin", "admin@example.com", "a-long-passphrase-9"
+    )
+    user_email_mark_verified(user=admin)
     client = Client(headers=HTTPS)
-    login_page = client.get("/admin/login/", secure=True)
+    login_page = client.get("/accounts/login/", secure=True)
     response = client.post(
-        "/admin/login/",
+        "/accounts/login/",
         {
-            "username": "admin",
+            "login": "admin@example.com",
             "password": "a-long-passphrase-9",
             "csrfmiddlewaretoken": login_page.context["csrf_token"],
         },
@@ -89,7 +93,7 @@ def test_the_admin_session_cookie_is_host_prefixed_and_secure(production: Settin
 
 def test_a_host_outside_allowed_hosts_gets_400(production: Settings) -> None:
     response = Client(headers={**HTTPS, "Host": "evil.example.net"}).get(
-        "/admin/login/", secure=True
+        "/accounts/login/", secure=True
     )
 
     assert response.status_code == HTTPStatus.BAD_REQUEST
@@ -97,8 +101,8 @@ def test_a_host_outside_allowed_hosts_gets_400(production: Settings) -> None:
     assert "evil.example.net" not in response.text
 
 
-def test_admin_login_page_headers_under_use_ssl(production: Settings) -> None:
-    response = Client(headers=HTTPS).get("/admin/login/", secure=True)
+def test_sign_in_page_headers_under_use_ssl(production: Settings) -> None:
+    response = Client(headers=HTTPS).get("/accounts/login/", secure=True)
 
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["X-Frame-Options"] == "DENY"
@@ -110,7 +114,10 @@ def test_admin_login_page_headers_under_use_ssl(production: Settings) -> None:
         part.strip().split(" ", 1) for part in response["Content-Security-Policy"].split(";")
     )
     assert csp["default-src"] == "'none'"
-    assert re.fullmatch(r"'self' 'nonce-[A-Za-z0-9+/=]{24}'", csp["script-src"])
+    # The site's strict policy: the sign-in page is the site's, not the admin's.
+    assert re.fullmatch(r"'nonce-[A-Za-z0-9+/=]{24}' 'strict-dynamic'", csp["script-src"])
+    assert csp["require-trusted-types-for"] == "'script'"
+    assert csp["img-src"] == "'self'"
     assert csp["frame-ancestors"] == "'none'"
     assert csp["object-src"] == "'none'"
     assert csp["base-uri"] == "'none'"
@@ -149,14 +156,14 @@ def test_without_use_ssl_nothing_forces_https() -> None:
 def test_under_use_ssl_reports_go_to_the_reporting_api_and_report_uri(
     production: Settings,
 ) -> None:
-    policy = Client(headers=HTTPS).get("/admin/login/", secure=True)["Content-Security-Policy"]
+    policy = Client(headers=HTTPS).get("/accounts/login/", secure=True)["Content-Security-Policy"]
 
     assert "report-to csp" in policy
     assert "report-uri /csp-report/" in policy
 
 
 def test_over_plain_http_reports_use_report_uri_alone(client: Client) -> None:
-    response = client.get("/admin/login/")
+    response = client.get("/accounts/login/")
 
     assert "report-uri /csp-report/" in response["Content-Security-Policy"]
     assert "report-to" not in response["Content-Security-Policy"]
@@ -168,7 +175,7 @@ def test_a_stricter_policy_can_be_trialled_in_report_only_mode(settings: Setting
         settings, CSP_REPORT_ONLY_POLICY='{"default-src": ["\'none\'"], "style-src": ["\'none\'"]}'
     )
 
-    response = Client(headers=HTTPS).get("/admin/login/", secure=True)
+    response = Client(headers=HTTPS).get("/accounts/login/", secure=True)
 
     trial = response["Content-Security-Policy-Report-Only"]
     assert "style-src 'none'" in trial

@@ -29,6 +29,7 @@ def production_env(database: Path, **overrides: str) -> dict[str, str]:
         "ALLOWED_HOSTS": "bastion.example.com",
         "USE_SSL": "true",
         "HSTS_STAGE": "hour",
+        "ADMIN_2FA": "true",
         "DATABASE_URL": f"sqlite:///{database}",
     }
     env.update(overrides)

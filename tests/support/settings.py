@@ -100,6 +100,7 @@ PRODUCTION_ENVIRON = {
     "USE_SSL": "true",
     "HSTS_STAGE": "hour",
     "DEBUG": "false",
+    "ADMIN_2FA": "true",
 }
 
 

@@ -1,4 +1,4 @@
-"""apps/accounts/urls.py: the admin's password reset, end to end over a real SMTP server."""
+"""Password reset by mail, end to end over a real SMTP server, and what it reveals."""
 
 from __future__ import annotations
 
@@ -7,31 +7,31 @@ from http import HTTPStatus
 from pathlib import Path
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core import mail
-from django.test import Client, RequestFactory
+from django.test import Client
 from pytest_django import Settings
 
+from tests.support.accounts import sign_in, verified_user
 from tests.support.smtp import HOST, make_certificate, smtp_server, use_email_url
 
 pytestmark = pytest.mark.django_db
 
-OLD_PASSWORD = "the-old-long-passphrase-1"
 NEW_PASSWORD = "a-brand-new-passphrase-27"
-RESET_LINK = re.compile(r"http://testserver(/admin/reset/[^/\s]+/[^/\s]+/)")
+RESET = "/accounts/password/reset/"
+RESET_LINK = re.compile(r"http://testserver(/accounts/password/reset/key/[^/\s]+/)")
 
 
-def test_the_admin_login_page_offers_a_password_reset(client: Client) -> None:
-    response = client.get("/admin/login/")
+def test_the_sign_in_page_offers_a_password_reset(client: Client) -> None:
+    response = client.get("/accounts/login/")
 
     assert response.status_code == HTTPStatus.OK
-    assert 'href="/admin/password_reset/"' in response.content.decode()
+    assert f'href="{RESET}"' in response.text
 
 
-def test_a_forgotten_admin_password_is_reset_by_mail_over_starttls(
+def test_a_forgotten_password_is_reset_by_mail_over_starttls(
     settings: Settings, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    get_user_model().objects.create_superuser("ada", "ada@example.com", OLD_PASSWORD)
+    verified_user("ada@example.com")
     certificate = make_certificate(tmp_path)
     client = Client()
 
@@ -39,38 +39,57 @@ def test_a_forgotten_admin_password_is_reset_by_mail_over_starttls(
         use_email_url(
             settings, monkeypatch, certificate, f"submission://bastion:mail-pw@{HOST}:{port}"
         )
-        asked = client.post("/admin/password_reset/", {"email": "ada@example.com"})
+        asked = client.post(RESET, {"email": "ada@example.com"})
 
     assert asked.status_code == HTTPStatus.FOUND
-    assert asked["Location"] == "/admin/password_reset/done/"
+    assert asked["Location"] == "/accounts/password/reset/done/"
     [message] = mailbox.messages
     assert mailbox.encrypted == [True]
     assert message["To"] == "ada@example.com"
     assert message["From"] == "Bastion <app@example.com>"
-    link = RESET_LINK.search(message.get_content())
-    assert link is not None, message.get_content()
+    body = message.get_body(("plain",))
+    assert body is not None
+    link = RESET_LINK.search(body.get_content())
+    assert link is not None, message.as_string()
 
     form = client.get(link.group(1), follow=True)
     assert form.status_code == HTTPStatus.OK
-    assert "new_password1" in form.content.decode()
+    assert "password1" in form.text
     done = client.post(
-        form.redirect_chain[-1][0],
-        {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+        form.redirect_chain[-1][0], {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
     )
 
     assert done.status_code == HTTPStatus.FOUND
-    assert done["Location"] == "/admin/reset/done/"
-    # django-axes, which counts failed logins, wants the request each login comes with.
-    login = RequestFactory().post("/")
-    assert Client().login(request=login, username="ada", password=NEW_PASSWORD)
-    assert not Client().login(request=login, username="ada", password=OLD_PASSWORD)
+    assert done["Location"] == "/accounts/password/reset/key/done/"
+    assert sign_in(Client(), "ada@example.com", NEW_PASSWORD) == HTTPStatus.FOUND
+    assert sign_in(Client(), "ada@example.com") == HTTPStatus.OK
     # The link works once.
-    assert "new_password1" not in client.get(link.group(1), follow=True).content.decode()
+    assert "password1" not in client.get(link.group(1), follow=True).text
 
 
-def test_an_unknown_address_gets_the_same_answer_and_no_mail(client: Client) -> None:
-    response = client.post("/admin/password_reset/", {"email": "nobody@example.com"})
+def test_an_unknown_address_gets_the_same_answer_and_a_mail_that_says_so(
+    client: Client,
+) -> None:
+    verified_user("ada@example.com")
 
-    assert response.status_code == HTTPStatus.FOUND
-    assert response["Location"] == "/admin/password_reset/done/"
-    assert mail.outbox == []
+    known = client.post(RESET, {"email": "ada@example.com"})
+    unknown = Client().post(RESET, {"email": "nobody@example.com"})
+
+    assert (known.status_code, known["Location"]) == (unknown.status_code, unknown["Location"])
+    assert [message.to for message in mail.outbox] == [["ada@example.com"], ["nobody@example.com"]]
+    assert "password/reset/key" in mail.outbox[0].body
+    assert "password/reset/key" not in mail.outbox[1].body
+
+
+def test_reset_is_limited_per_address_and_per_client(client: Client) -> None:
+    verified_user("ada@example.com")
+
+    per_address = [
+        Client(REMOTE_ADDR=f"192.0.2.{n}").post(RESET, {"email": "ada@example.com"}).status_code
+        for n in range(1, 5)
+    ]
+    per_client = [client.post(RESET, {"email": f"x{n}@example.com"}).status_code for n in range(11)]
+
+    assert per_address == [HTTPStatus.FOUND] * 3 + [HTTPStatus.TOO_MANY_REQUESTS]
+    assert per_client[-1] == HTTPStatus.TOO_MANY_REQUESTS
+    assert len(mail.outbox) < 3 + 11

@@ -42,3 +42,34 @@ def test_a_missing_or_garbled_header_falls_back_to_the_peer(
     settings.FORWARDED_ALLOW_IPS = ["*"]
 
     assert client_ip(request_from("10.9.8.7", forwarded_for)) == "10.9.8.7"
+
+
+def test_behind_a_cdn_and_a_router_the_client_is_two_hops_from_the_end(
+    settings: Settings,
+) -> None:
+    settings.FORWARDED_ALLOW_IPS = ["10.0.0.0/8"]
+    settings.FORWARDED_HOPS = 2
+
+    # The client forged the first entry; the CDN appended the client, the router the CDN.
+    request = request_from("10.1.2.3", "6.6.6.6, 198.51.100.1, 203.0.113.50")
+
+    assert client_ip(request) == "198.51.100.1"
+
+
+def test_clients_behind_one_cdn_are_told_apart_and_not_taken_for_the_cdn(
+    settings: Settings,
+) -> None:
+    settings.FORWARDED_ALLOW_IPS = ["10.0.0.0/8"]
+    settings.FORWARDED_HOPS = 2
+
+    first = client_ip(request_from("10.1.2.3", "198.51.100.1, 203.0.113.50"))
+    second = client_ip(request_from("10.1.2.3", "198.51.100.2, 203.0.113.50"))
+
+    assert (first, second) == ("198.51.100.1", "198.51.100.2")
+
+
+def test_a_header_shorter_than_the_hops_gives_its_first_entry(settings: Settings) -> None:
+    settings.FORWARDED_ALLOW_IPS = ["10.0.0.0/8"]
+    settings.FORWARDED_HOPS = 3
+
+    assert client_ip(request_from("10.1.2.3", "198.51.100.1")) == "198.51.100.1"

@@ -101,7 +101,7 @@ def test_an_excluded_path_gets_no_header(client: Client, settings: Settings) -> 
 def test_a_page_that_uses_the_nonce_gets_a_new_one_in_every_header(client: Client) -> None:
     nonces = []
     for _ in range(2):
-        response = client.get("/admin/login/")
+        response = client.get("/accounts/login/")
         assert response.status_code == HTTPStatus.OK
         page_nonce = re.search(r'nonce="([^"]+)"', response.content.decode())
         assert page_nonce is not None

@@ -17,8 +17,8 @@ def directives(header: str) -> set[str]:
     return {part.strip() for part in header.split(",")}
 
 
-def test_the_admin_login_page_with_its_csrf_token_and_nonce_is_private() -> None:
-    response = Client().get("/admin/login/")
+def test_the_sign_in_page_with_its_csrf_token_and_nonce_is_private() -> None:
+    response = Client().get("/accounts/login/")
 
     assert "csrfmiddlewaretoken" in response.text
     assert {"private", "no-store"} <= directives(response["Cache-Control"])
@@ -35,7 +35,7 @@ def test_a_signed_in_admin_page_is_private() -> None:
 
 
 def test_a_response_that_sets_a_cookie_is_private() -> None:
-    response = Client().post("/admin/login/", {"username": "nobody", "password": "wrong"})
+    response = Client().post("/accounts/login/", {"username": "nobody", "password": "wrong"})
 
     assert response.cookies
     assert {"private", "no-store"} <= directives(response["Cache-Control"])

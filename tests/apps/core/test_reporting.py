@@ -18,7 +18,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from pytest_django import Settings
 
-from apps.core.reporting import OUTBOX, BackgroundAdminEmailHandler, OneLineWarning, RateLimit
+from apps.core.reporting import OUTBOX, OneLineWarning, RateLimit
 from tests.support.smtp import HOST, free_port
 
 FLOOD = 20
@@ -28,17 +28,6 @@ SECURITY_HEADERS = (
     "Cross-Origin-Resource-Policy",
     "Referrer-Policy",
 )
-
-
-@pytest.fixture(autouse=True)
-def fresh_mail_limit(settings: Settings) -> None:
-    """The LOGGING handler counts for the whole process; each test starts from zero."""
-    [handler] = [
-        h
-        for h in logging.getLogger("django").handlers
-        if isinstance(h, BackgroundAdminEmailHandler)
-    ]
-    handler.limit = RateLimit(settings.ERROR_MAILS_PER_KIND, settings.ERROR_MAIL_WINDOW_SECONDS)
 
 
 @pytest.fixture
@@ -64,7 +53,7 @@ def admins(settings: Settings) -> None:
 
 def hostile_requests(client: Client) -> list[int]:
     """One of each request anyone can send that Django refuses as suspicious."""
-    login = reverse("admin:login")
+    login = reverse("account_login")
     many = {f"field{i}": "x" for i in range(150)}
     return [
         client.get("/", headers={"host": "attacker.example"}).status_code,
@@ -96,7 +85,7 @@ def test_a_flood_of_suspicious_requests_sends_no_mail_and_logs_one_warning_line_
 def test_too_many_query_parameters_get_the_400_page_with_the_security_headers() -> None:
     query = {f"p{i}": "1" for i in range(500)}
 
-    response = Client().get(reverse("admin:login"), query)
+    response = Client().get(reverse("account_login"), query)
 
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert b"Bad request" in response.content or b"bad request" in response.content.lower()

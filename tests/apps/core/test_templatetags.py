@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.staticfiles import finders
 from django.template import Context, Template, TemplateSyntaxError
 from django.test import Client, RequestFactory
@@ -54,7 +55,8 @@ def test_the_tag_renders_src_integrity_nonce_and_defer() -> None:
 
 @pytest.mark.django_db
 def test_the_admin_loads_its_script_with_integrity_and_the_nonce(client: Client) -> None:
-    response = client.get("/admin/login/")
+    client.force_login(get_user_model().objects.create_superuser("admin", "a@example.com", "x"))
+    response = client.get("/admin/")
 
     nonce = response["Content-Security-Policy"].split("'nonce-")[1].split("'")[0]
     tag = re.search(r'<script src="/static/admin/js/theme\.[^"]+"[^>]*>', response.text)

@@ -3,6 +3,9 @@
 Django checks AUTH_PASSWORD_VALIDATORS only when it prompts; with --noinput it takes
 DJANGO_SUPERUSER_PASSWORD as it is, so a deploy script could create an admin whose
 password is `password`. This command refuses such a password in both modes.
+
+Signing in needs a verified address (ACCOUNT_EMAIL_VERIFICATION): the operator who
+creates the admin vouches for the one given, so it is recorded as verified.
 """
 
 from __future__ import annotations
@@ -14,6 +17,9 @@ from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.management.commands import createsuperuser
 from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
+from django.db.models import QuerySet
+
+from apps.accounts.services import user_email_mark_verified
 
 
 class Command(createsuperuser.Command):
@@ -21,7 +27,10 @@ class Command(createsuperuser.Command):
         password = os.environ.get("DJANGO_SUPERUSER_PASSWORD")
         if not options["interactive"] and password is not None:
             _validate(password, options)
+        existing = set(_superusers().values_list("pk", flat=True))
         super().handle(*args, **options)
+        for user in _superusers().exclude(pk__in=existing):
+            user_email_mark_verified(user=user)
 
 
 def _validate(password: str, options: dict[str, Any]) -> None:
@@ -40,3 +49,7 @@ def _validate(password: str, options: dict[str, Any]) -> None:
         raise CommandError(
             "DJANGO_SUPERUSER_PASSWORD is too weak: " + " ".join(error.messages)
         ) from None
+
+
+def _superusers() -> QuerySet[Any]:
+    return get_user_model()._default_manager.filter(is_superuser=True)
