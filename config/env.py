@@ -370,6 +370,14 @@ class Env(BaseSettings):
 def load() -> Env:
     """Read the configuration, or stop the process with one line per bad variable."""
     env_file = os.environ.get("ENV_FILE", str(BASE_DIR / ".env"))
+    # The default .env may be absent (production has none); a file named on purpose may not.
+    if "ENV_FILE" in os.environ and env_file and not os.path.isfile(env_file):
+        boot.fail(
+            [
+                f"Configuration error: ENV_FILE={env_file!r} is invalid (no such file); "
+                "expected the path of a dotenv file, or empty to read none."
+            ]
+        )
     try:
         return Env(_env_file=env_file or None)
     except ValidationError as exc:

@@ -242,6 +242,29 @@ def test_a_bad_value_in_the_env_file_is_named_with_its_value(
     assert "DEBUG='sometimes'" in lines[0]
 
 
+def test_an_env_file_that_does_not_exist_stops_startup_with_one_line(
+    clean_env: dict[str, str],
+) -> None:
+    clean_env["ENV_FILE"] = "nope.env"
+
+    result = run_python(["manage.py", "check", "--deploy"], clean_env)
+
+    assert result.returncode == CONFIG_ERROR_EXIT_STATUS
+    assert result.stderr.strip().splitlines() == [
+        "Configuration error: ENV_FILE='nope.env' is invalid (no such file); "
+        "expected the path of a dotenv file, or empty to read none."
+    ]
+
+
+def test_without_env_file_a_missing_default_env_file_is_no_error(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv("ENV_FILE", raising=False)
+    monkeypatch.setattr("config.env.BASE_DIR", tmp_path)
+
+    assert load().DEBUG is False
+
+
 def test_sqlite_urls_resolve_relative_paths_to_the_project_folder() -> None:
     relative = database_config("sqlite:///db.sqlite3", conn_max_age=0, ssl_require=False)
     assert relative["ENGINE"] == "django.db.backends.sqlite3"
