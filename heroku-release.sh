@@ -14,9 +14,12 @@ if ! "$python" manage.py check --deploy --fail-level WARNING; then
 fi
 
 echo "release: applying database migrations"
-if ! "$python" manage.py migrate --noinput; then
+# manage.py's own status goes out: 3 is a database that cannot be opened (one line above).
+status=0
+"$python" manage.py migrate --noinput || status=$?
+if [ "$status" -ne 0 ]; then
     echo "release: FAILED: migrations did not apply." >&2
-    exit 1
+    exit "$status"
 fi
 
 echo "release: done"

@@ -15,7 +15,11 @@ def main() -> None:
             "Couldn't import Django. Run `make install` to create the project's "
             "virtual environment, then use .venv/bin/python."
         ) from exc
-    execute_from_command_line(sys.argv)
+    from config.boot import database_reachable
+
+    # A database that cannot be opened stops the command with one line, not a traceback.
+    with database_reachable():
+        execute_from_command_line(sys.argv)
 
 
 if __name__ == "__main__":

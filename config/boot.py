@@ -3,14 +3,18 @@ Start-up refusals: a process that must not run stops here, with one line per pro
 
 gunicorn reads exit status 3 from a worker as "failed to boot" and stops the
 master instead of respawning workers forever, so every refusal uses it: a bad
-environment value (config/env.py's load()) and a configuration that must never
-serve users (config/wsgi.py). Lines go to stderr and never quote a secret.
+environment value (config/env.py's load()), a configuration that must never
+serve users (config/wsgi.py) and a database that cannot be opened (manage.py).
+Lines go to stderr and never quote a secret.
 """
 
 from __future__ import annotations
 
 import sys
-from typing import NoReturn, get_args
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, NoReturn, get_args
 
 from pydantic import SecretStr, ValidationError
 from pydantic_settings import BaseSettings
@@ -62,3 +66,63 @@ def refuse_unsafe_configuration() -> None:
                 for error in errors
             ]
         )
+
+
+@contextmanager
+def database_reachable() -> Iterator[None]:
+    """Stop with one line when a command fails because the database cannot be opened.
+
+    Costs nothing until an error: commands that never touch the database (collectstatic)
+    run as before. Any other database error (a failing migration, a lock) keeps its
+    traceback: the error counts as the database's only if a fresh connection fails too.
+    """
+    from django.db import OperationalError
+
+    try:
+        yield
+    except OperationalError:
+        line = _unopened_database()
+        if line:
+            fail([line])
+        raise
+
+
+def _unopened_database() -> str | None:
+    """The line for the first database that never connected and still cannot."""
+    from django.db import OperationalError, connections
+
+    for alias in connections:
+        connection = connections[alias]
+        if connection.connection is not None:  # it is open: the error was the command's
+            continue
+        try:
+            connection.ensure_connection()
+        except OperationalError as error:
+            return database_error_line(connection.settings_dict, error)
+    return None
+
+
+def database_error_line(database: dict[str, Any], error: Exception) -> str:
+    """Where the database is, the driver's reason (without the password) and the fix."""
+    reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+    # psycopg: 'connection failed: connection to server at "h", port 5432 failed: FATAL:  why'
+    reason = reason.rsplit(" failed: ", 1)[-1].removeprefix("FATAL:").strip()
+    if database.get("PASSWORD"):
+        reason = reason.replace(str(database["PASSWORD"]), "***")
+    if database["ENGINE"].endswith("sqlite3"):
+        where = str(database["NAME"])
+        fix = f"create the folder {Path(where).parent} or correct the path in DATABASE_URL"
+    else:
+        host, port = database.get("HOST") or "localhost", database.get("PORT") or 5432
+        where = f"{database['NAME']!r} on {host}:{port}"
+        fix = _server_fix(reason)
+    opened = f"the database {where} cannot be opened ({reason})"
+    return f"Configuration error: DATABASE_URL: {opened}; {fix}."
+
+
+def _server_fix(reason: str) -> str:
+    if "database" in reason and "does not exist" in reason:
+        return "create the database or correct its name in DATABASE_URL"
+    if reason.startswith(("role ", "password ")) or "authentication failed" in reason:
+        return "correct the user and password in DATABASE_URL"
+    return "start the database server or correct the host and port in DATABASE_URL"

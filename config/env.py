@@ -14,6 +14,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import os
+import re
 from collections.abc import Callable, Collection
 from email.utils import parseaddr
 from typing import Annotated, Any, Literal
@@ -38,9 +39,13 @@ HSTS_STAGES: dict[str, int] = {
 }
 
 
+# A JSON list of strings opens with `["` or is `[]`; `[::1]` is an IPv6 host, not JSON.
+JSON_LIST = re.compile(r"\s*\[\s*[\]\"]")
+
+
 def _split(value: Any) -> Any:
     """A JSON list (as Heroku config vars are often written) or a comma-separated string."""
-    if isinstance(value, str) and value.lstrip().startswith("["):
+    if isinstance(value, str) and JSON_LIST.match(value):
         return json.loads(value)  # a JSONDecodeError is a ValueError: one error line
     if isinstance(value, str):
         return [item for item in value.split(",") if item.strip()]
@@ -91,6 +96,51 @@ def _origins(origins: list[str]) -> list[str]:
         if parts.scheme not in {"http", "https"} or not parts.netloc or parts.path not in {"", "/"}:
             raise ValueError(f"{origin!r} is not an origin (scheme://host[:port])")
     return [origin.rstrip("/") for origin in origins]
+
+
+# A name Django's ALLOWED_HOSTS can match: labels of letters, digits and dashes, or an
+# IPv4 address; a leading dot also matches every subdomain.
+HOST_NAME = re.compile(r"\.?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*", re.I)
+
+
+def _is_host(entry: str) -> bool:
+    if entry == "*" or HOST_NAME.fullmatch(entry):
+        return True
+    # Django compares an IPv6 host with its brackets, as the Host header carries it.
+    if not (entry.startswith("[") and entry.endswith("]")):
+        return False
+    try:
+        ipaddress.IPv6Address(entry[1:-1])
+    except ValueError:
+        return False
+    return True
+
+
+def _host(entry: str) -> None:
+    """An entry with a scheme, path or port matches no request: Django answers 400 to all."""
+    if _is_host(entry):
+        return
+    meant = _host_meant(entry)
+    fix = f"; write {meant}" if meant else ""
+    raise ValueError(f"{entry!r} is not a host name or pattern{fix}")
+
+
+def _host_meant(entry: str) -> str | None:
+    """The entry an operator most likely meant, when the value holds a valid one."""
+    if entry.startswith("*."):  # Django's wildcard for subdomains is a leading dot
+        return entry[1:]
+    try:
+        return f"[{ipaddress.IPv6Address(entry)}]"
+    except ValueError:
+        pass
+    try:
+        host = urlsplit(entry if "//" in entry else f"//{entry}").hostname
+    except ValueError:
+        return None
+    if host and ":" in host:
+        host = f"[{host}]"
+    host = host.rstrip(".") if host else None
+    return host if host and _is_host(host) else None
 
 
 def _network(entry: str) -> None:
@@ -148,6 +198,7 @@ OptionalStr = Annotated[str | None, EmptyIsUnset]
 OptionalSecret = Annotated[SecretStr | None, EmptyIsUnset]
 StrList = Annotated[list[str], NoDecode, BeforeValidator(_split)]
 Origins = Annotated[StrList, AfterValidator(_origins)]
+Hosts = Annotated[StrList, _each(_host)]
 Networks = Annotated[StrList, _each(_network)]
 Address = Annotated[str, AfterValidator(_address)]
 Addresses = Annotated[StrList, _each(_address)]
@@ -182,7 +233,11 @@ class Env(BaseSettings):
 
     SECRET_KEY: SecretStr | None = Field(None, description="a random string of 50+ characters")
     DEBUG: bool = Field(False, description=BOOL)
-    ALLOWED_HOSTS: StrList = Field([], description="host names, comma-separated or a JSON list")
+    ALLOWED_HOSTS: Hosts = Field(
+        [],
+        description="host names like www.example.com, .example.com (with its subdomains), "
+        + "an IP address, [::1] or *; comma-separated or a JSON list",
+    )
     USE_SSL: bool = Field(False, description=BOOL)
     CSRF_TRUSTED_ORIGINS: Origins = Field([], description=ORIGINS.format("a"))
     CORS_ALLOWED_ORIGINS: Origins = Field([], description=ORIGINS.format("app"))
@@ -328,6 +383,14 @@ class Env(BaseSettings):
 def load() -> Env:
     """Read the configuration, or stop the process with one line per bad variable."""
     env_file = os.environ.get("ENV_FILE", str(BASE_DIR / ".env"))
+    # The default .env may be absent (production has none); a file named on purpose may not.
+    if "ENV_FILE" in os.environ and env_file and not os.path.isfile(env_file):
+        boot.fail(
+            [
+                f"Configuration error: ENV_FILE={env_file!r} is invalid (no such file); "
+                "expected the path of a dotenv file, or empty to read none."
+            ]
+        )
     try:
         return Env(_env_file=env_file or None)
     except ValidationError as exc:

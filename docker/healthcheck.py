@@ -28,8 +28,8 @@ def probe_host(allowed_hosts: str) -> str:
     text = allowed_hosts.strip()
     try:
         entries = json.loads(text) if text.startswith("[") else text.split(",")
-    except json.JSONDecodeError:
-        entries = []
+    except json.JSONDecodeError:  # [::1] is an IPv6 host, not JSON
+        entries = text.split(",")
     for entry in entries:
         # ".example.com" also matches example.com itself; "*" matches anything.
         host = str(entry).strip().lstrip(".")

@@ -18,8 +18,15 @@ from tests.support.settings import run_python, strong_key
 BAD_VALUES = [
     ("DEBUG", "maybe", "true or false"),
     ("USE_SSL", "perhaps", "true or false"),
-    ("ALLOWED_HOSTS", "[broken", "JSON list"),
+    ("ALLOWED_HOSTS", '["broken', "JSON list"),
     ("ALLOWED_HOSTS", "[1, 2]", "JSON list"),
+    ("ALLOWED_HOSTS", '["example.com", 2]', "JSON list"),
+    ("ALLOWED_HOSTS", "https://example.com", "write example.com)"),
+    ("ALLOWED_HOSTS", "example.com/path", "write example.com)"),
+    ("ALLOWED_HOSTS", "example.com:8000", "write example.com)"),
+    ("ALLOWED_HOSTS", "*.example.com", "write .example.com)"),
+    ("ALLOWED_HOSTS", "::1", "write [::1])"),
+    ("ALLOWED_HOSTS", "www example.com", "is not a host name or pattern)"),
     ("DATABASE_URL", "mysql://root@db/app", "postgres://"),
     ("DATABASE_URL", "postgres://db.example.com:port/app", "postgres://"),
     ("DATABASE_CONN_MAX_AGE", "-1", "0 or more"),
@@ -235,6 +242,29 @@ def test_a_bad_value_in_the_env_file_is_named_with_its_value(
 
     assert code == CONFIG_ERROR_EXIT_STATUS
     assert "DEBUG='sometimes'" in lines[0]
+
+
+def test_an_env_file_that_does_not_exist_stops_startup_with_one_line(
+    clean_env: dict[str, str],
+) -> None:
+    clean_env["ENV_FILE"] = "nope.env"
+
+    result = run_python(["manage.py", "check", "--deploy"], clean_env)
+
+    assert result.returncode == CONFIG_ERROR_EXIT_STATUS
+    assert result.stderr.strip().splitlines() == [
+        "Configuration error: ENV_FILE='nope.env' is invalid (no such file); "
+        "expected the path of a dotenv file, or empty to read none."
+    ]
+
+
+def test_without_env_file_a_missing_default_env_file_is_no_error(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv("ENV_FILE", raising=False)
+    monkeypatch.setattr("config.env.BASE_DIR", tmp_path)
+
+    assert load().DEBUG is False
 
 
 def test_sqlite_urls_resolve_relative_paths_to_the_project_folder() -> None:

@@ -49,7 +49,7 @@ def test_a_new_secret_field_never_shows_its_value(monkeypatch: pytest.MonkeyPatc
 
 
 def test_a_variable_with_several_bad_items_gets_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
-    lines = lines_for(monkeypatch, Env, ALLOWED_HOSTS="[1, 2, 3]", DEBUG="maybe")
+    lines = lines_for(monkeypatch, Env, ALLOWED_HOSTS='["example.com", 2, 3]', DEBUG="maybe")
 
     assert [line.split(" is invalid")[0] for line in lines] == [
         "Configuration error: DEBUG='maybe'",
