@@ -66,7 +66,7 @@ audit: install ## Check the locked dependencies for known vulnerabilities (needs
 	$(BIN)/pip-audit --strict --progress-spinner off --disable-pip --require-hashes --requirement $(VENV)/audit-requirements.txt
 
 bench: install ## Measure the production stack beside plain Django and bare gunicorn (wrk, PostgreSQL)
-	$(UV) sync --locked --inexact --group bench --python $(SYSTEM_PYTHON)
+	$(UV) sync --locked --inexact --group proof --group bench --python $(SYSTEM_PYTHON)
 	$(BIN)/python -m compileall -q config apps proof
 	$(BIN)/python -m proof.bench $(BENCH_ARGS)
 
