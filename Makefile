@@ -95,8 +95,7 @@ secret-key: ## Print a new random SECRET_KEY
 # NAME and REF reach the script through the environment, never through the shell's
 # parser, so no value can run a command.
 init: install ## Make it yours: make init NAME=acme [WITHOUT="demo proof"]
-	@UV="$(abspath $(UV))" $(BIN)/python scripts/starter.py init "$$NAME" \
-		$(if $(filter demo,$(WITHOUT)),--remove-demo) $(if $(filter proof,$(WITHOUT)),--remove-proof)
+	@UV="$(abspath $(UV))" $(BIN)/python scripts/starter.py init "$$NAME" --without "$$WITHOUT"
 
 upgrade: install ## Take a later starter release, renamed as this project: make upgrade REF=starter/main
 	@UV="$(abspath $(UV))" $(BIN)/python scripts/starter.py upgrade "$$REF"
