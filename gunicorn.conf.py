@@ -19,7 +19,7 @@ bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 
 # Threads let one worker wait on the database for one request while serving
-# another: measured on 2 workers (docs/performance.md), 4 threads served a page
+# another: measured on 2 workers, 4 threads served a page
 # that waits 20 ms on PostgreSQL at 2.5 to 3x the rate of sync workers, and the
 # admin's CPU-bound login page no slower. Each thread keeps one database
 # connection open, so workers x threads per dyno must fit the database's
@@ -50,7 +50,7 @@ def pre_fork(server: object, worker: object) -> None:
 
     A garbage collection in a worker would otherwise write to every object it
     inherited, copying the master's shared pages into the worker: frozen, they
-    stay shared (2 to 6 MiB less private memory per worker, docs/performance.md).
+    stay shared (2 to 6 MiB less private memory per worker, as measured).
     """
     gc.freeze()
 

@@ -50,7 +50,8 @@ PARTS = {
     },
     "proof": {
         "folders": ["proof"],
-        "files": [],
+        # The benchmark's report: its figures come from the proof kit's bench and site.
+        "files": ["docs/performance.md", "docs/performance.png"],
         "targets": ["prove", "bench"],
     },
 }
@@ -87,6 +88,39 @@ def without_marked(text: str, part: str) -> str:
     return "".join(line for line in text.splitlines(keepends=True) if f"[{part}]" not in line)
 
 
+def top_level_items(cell: str) -> list[str]:
+    """A table cell's comma-separated items, not split inside `code` or (parentheses)."""
+    items, depth, code, start = [], 0, False, 0
+    for index, char in enumerate(cell):
+        code = not code if char == "`" else code
+        depth += (char == "(") - (char == ")") if not code else 0
+        if char == "," and not code and depth == 0:
+            items.append(cell[start:index].strip())
+            start = index + 1
+    return [*items, cell[start:].strip()]
+
+
+def without_citations(markdown: str, folder: str) -> str:
+    """Markdown tables without the items of their last column that cite files under `folder`.
+
+    A `::test_name` item right after a dropped one belongs to the same file and goes too.
+    """
+    lines = []
+    for line in markdown.splitlines(keepends=True):
+        row = line
+        if row.startswith("| ") and f"`{folder}/" in row:
+            head, _, last = row.rstrip("\n").rstrip(" |").rpartition(" | ")
+            kept: list[str] = []
+            dropping = False
+            for item in top_level_items(last):
+                dropping = item.startswith(f"`{folder}/") or (dropping and item.startswith("`::"))
+                if not dropping:
+                    kept.append(item)
+            row = f"{head} | {', '.join(kept) or '-'} |\n"
+        lines.append(row)
+    return "".join(lines)
+
+
 def without_targets(makefile: str, targets: list[str]) -> str:
     """The Makefile without these targets, their recipes, and their names in .PHONY."""
     for target in targets:
@@ -108,6 +142,9 @@ def remove_part(root: Path, part: str) -> None:
         edited = without_marked(text, part)
         if path.name == "Makefile":
             edited = without_targets(edited, spec["targets"])
+        if path.suffix == ".md":
+            for folder in spec["folders"]:
+                edited = without_citations(edited, folder)
         if edited != text:
             path.write_text(edited, encoding="utf-8")
 

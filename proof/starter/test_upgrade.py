@@ -115,3 +115,25 @@ def test_the_upgraded_project_passes_its_tests(upgraded: tuple[Path, str]) -> No
 
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
     assert " passed" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("ref", "reason"),
+    [
+        ("", "say which release to take: make upgrade REF=starter/main"),
+        ("starter/no-such-branch", "git rev-parse failed"),
+    ],
+    ids=["no ref", "a ref that does not exist"],
+)
+def test_a_bad_ref_is_refused_and_changes_nothing(
+    upgraded: tuple[Path, str], ref: str, reason: str
+) -> None:
+    project, _ = upgraded
+    head = git(project, "rev-parse", "HEAD")
+
+    result = make(project, "upgrade", f"REF={ref}")
+
+    assert result.returncode != 0
+    assert reason in result.stderr
+    assert git(project, "status", "--porcelain") == ""
+    assert git(project, "rev-parse", "HEAD") == head
