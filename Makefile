@@ -25,7 +25,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_COMPILE_BYTECODE := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help install dev test prove lint audit format check manage migrate superuser secret-key bench init upgrade remove-demo clean
+.PHONY: help install dev test prove lint audit format check manage migrate superuser secret-key bench init upgrade app remove-demo clean
 
 help: ## List the targets with what each does
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -99,6 +99,9 @@ init: install ## Make it yours: make init NAME=acme [WITHOUT="demo proof"]
 
 upgrade: install ## Take a later starter release, renamed as this project: make upgrade REF=starter/main
 	@UV="$(abspath $(UV))" $(BIN)/python scripts/starter.py upgrade "$$REF"
+
+app: install ## Add an app under apps/ with its URLs, page, model and tests: make app NAME=shop
+	@$(BIN)/python scripts/starter.py app "$$NAME"
 
 remove-demo: ## Delete the demo: its app, tests, proofs, settings, URLs and docs
 	@$(PYTHON) scripts/starter.py remove-demo

@@ -3,6 +3,7 @@ Turn the starter into your own project, remove its demo, and take its later rele
 
     make init NAME=acme [WITHOUT="demo proof"]         (python scripts/starter.py init acme ...)
     make remove-demo                                   (python scripts/starter.py remove-demo)
+    make app NAME=shop                                 (python scripts/starter.py app shop)
     make upgrade REF=starter/main                      (python scripts/starter.py upgrade REF)
 
 The starter's name is read from pyproject.toml, never written here, so this file names
@@ -185,10 +186,10 @@ def imported_modules(root: Path) -> set[str]:
     return modules
 
 
-def name_problem(name: str, root: Path = ROOT) -> str | None:
+def name_problem(name: str, root: Path = ROOT, *, what: str = "project") -> str | None:
     if not NAME_RULE.fullmatch(name):
         return (
-            f"{name!r} cannot be a project name: use 2 to 30 lower-case letters and digits, "
+            f"{name!r} cannot be the {what}'s name: use 2 to 30 lower-case letters and digits, "
             "starting with a letter (like acme)"
         )
     if keyword.iskeyword(name) or keyword.issoftkeyword(name):
@@ -196,7 +197,8 @@ def name_problem(name: str, root: Path = ROOT) -> str | None:
     if name in RESERVED:
         return f"{name!r} is one of the project's own folders; choose another name"
     if name == pyproject(root)["project"]["name"]:  # type: ignore[index]
-        return f"{name!r} is the starter's own name; choose your project's name"
+        whose = "project's" if recorded_name(root) else "starter's"
+        return f"{name!r} is the {whose} own name; choose your {what}'s name"
     if importlib.util.find_spec(name) is not None:
         return f"{name!r} is a module Python already imports; choose a name nothing else uses"
     if name in locked_packages(root) or name in imported_modules(root):
@@ -457,6 +459,41 @@ def upgrade(root: Path, ref: str) -> str:
     return f"merged the starter's {ref} ({commit[:12]}) as {name}"
 
 
+# app
+
+# `make app`'s files: app/ becomes apps/<name>/, tests/ becomes tests/apps/<name>/; NAME in a
+# path and <<name>>, <<Title>> in a file become the app's name.
+APP_TEMPLATE = ROOT / "scripts" / "app_template"
+CORE_URLS = '    path("", include("apps.core.urls")),\n'
+
+
+def add_app(root: Path, name: str) -> list[str]:
+    """Write the app `name` with its page, model, migration and tests; return what it wrote."""
+    if (problem := name_problem(name, root, what="app")) is not None:
+        raise Refused(problem)
+    if (root / "apps" / name).exists() or (root / "tests" / "apps" / name).exists():
+        raise Refused(f"apps/{name} or tests/apps/{name} exists already; choose another name")
+    settings_path, urls_path = root / "config" / "settings.py", root / "config" / "urls.py"
+    settings, urls = settings_path.read_text(), urls_path.read_text()
+    apps_list = re.search(r"^INSTALLED_APPS = \[\n.*?^\]", settings, flags=re.M | re.S)
+    if apps_list is None or CORE_URLS not in urls:
+        raise Refused("config/settings.py or config/urls.py no longer looks as `make app` expects")
+    written = []
+    for template in sorted(APP_TEMPLATE.rglob("*.tmpl")):
+        relative = str(template.relative_to(APP_TEMPLATE)).removesuffix(".tmpl")
+        relative = re.sub(r"^app/", "apps/NAME/", re.sub(r"^tests/", "tests/apps/NAME/", relative))
+        path = root / relative.replace("NAME", name)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        content = template.read_text(encoding="utf-8")
+        path.write_text(content.replace("<<name>>", name).replace("<<Title>>", display_name(name)))
+        written.append(str(path.relative_to(root)))
+    end = apps_list.end() - 1
+    settings_path.write_text(f'{settings[:end]}    "apps.{name}",\n{settings[end:]}')
+    mount = f'    path("{name}/", include("apps.{name}.urls")),\n'
+    urls_path.write_text(urls.replace(CORE_URLS, mount + CORE_URLS, 1))
+    return [*written, "config/settings.py", "config/urls.py"]
+
+
 # Command line
 
 
@@ -469,6 +506,8 @@ def main(argv: list[str] | None = None) -> int:
     init_parser.add_argument("--remove-proof", action="store_true")
     init_parser.add_argument("--without", default="", help="parts to remove: demo, proof")
     commands.add_parser("remove-demo", help="delete the demo and everything only it needed")
+    app_parser = commands.add_parser("app", help="add an app with its page, model and tests")
+    app_parser.add_argument("name")
     upgrade_parser = commands.add_parser("upgrade", help="merge a later release of the starter")
     upgrade_parser.add_argument("ref")
     args = parser.parse_args(argv)
@@ -482,6 +521,10 @@ def main(argv: list[str] | None = None) -> int:
             print(
                 "Next: the steps at the top of README.md (commit, the starter remote, make test)."
             )
+        elif args.command == "app":
+            written = add_app(ROOT, args.name)
+            print(f"Added apps/{args.name}: {len(written)} files, mounted at /{args.name}/.")
+            print("Next: make test, then make dev and open the page.")
         elif args.command == "remove-demo":
             if not (ROOT / "apps" / "demo").is_dir():
                 raise Refused("the demo is already gone")
