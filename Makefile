@@ -25,7 +25,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_COMPILE_BYTECODE := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help install dev test prove lint audit format check manage migrate superuser secret-key bench init upgrade app remove-demo clean
+.PHONY: help install dev worker test prove lint audit format check manage migrate superuser secret-key bench init upgrade app remove-demo clean
 
 help: ## List the targets with what each does
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -44,9 +44,13 @@ install: $(VENV)/.synced ## Install the locked dependencies into .venv (uv comes
 	@umask 077 && sed "s|^SECRET_KEY=.*|SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')|" .env.example > $@
 	@echo "Created .env from .env.example with a new SECRET_KEY."
 
-dev: install .env ## Migrate SQLite and serve the app on http://127.0.0.1:8000
+dev: install .env ## Migrate SQLite and serve the app on http://127.0.0.1:8000 (PORT=8001 to move it)
 	$(MANAGE) migrate --noinput
 	$(MANAGE) runserver $(HOST):$(PORT)
+
+# The Procfile's worker command: every queue, no autoreloader unless RELOAD=1.
+worker: install .env ## Run the background tasks as the Procfile's worker does (needs TASKS_BACKEND=database)
+	$(MANAGE) db_worker --queue-name '*' $(if $(RELOAD),--reload,--no-reload)
 
 test: install ## Run the project's tests: seconds, SQLite (DATABASE_URL=postgres://... for PostgreSQL)
 	$(BIN)/python -m pytest tests --numprocesses auto $(PYTEST_ARGS)
