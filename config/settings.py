@@ -158,6 +158,8 @@ EMAIL_TIMEOUT = mail["EMAIL_TIMEOUT"]
 EMAIL_FILE_PATH = mail["EMAIL_FILE_PATH"] or None  # the file:// backend's folder
 DEFAULT_FROM_EMAIL = env.DEFAULT_FROM_EMAIL
 SERVER_EMAIL = env.SERVER_EMAIL
+# Subjects of the mails Django sends the admins (errors, reports) name the site.
+EMAIL_SUBJECT_PREFIX = "[Bastion] "
 # Server errors (the django.request logger's ERROR records) are mailed to these.
 ADMINS = environment.admins(env.ADMINS)
 
