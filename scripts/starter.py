@@ -284,7 +284,7 @@ release so that only real changes meet, and what to do when the merge stops.
 def lock(root: Path) -> None:
     uv = os.environ.get("UV") or shutil.which("uv") or str(root / ".tools" / "bin" / "uv")
     result = subprocess.run(
-        [uv, "lock", "--quiet"],
+        [uv, "lock", "--quiet", "--python", sys.executable],
         cwd=root,
         env={**os.environ, "UV_PYTHON_DOWNLOADS": "never"},
         capture_output=True,

@@ -36,3 +36,12 @@ def test_make_help_lists_every_target_with_a_description() -> None:
     assert listed == phony
     assert {"dev", "test", "lint", "help"} <= listed
     assert all(len(line.split(maxsplit=1)) == 2 for line in result.stdout.splitlines())
+
+
+def test_the_venv_is_built_with_the_users_python3_not_python_version() -> None:
+    # make -n prints the commands without running them; a stale .venv would hide them.
+    result = make("-n", "--always-make", "install", "PYTHON=python3")
+
+    sync = [line for line in result.stdout.splitlines() if " sync --locked" in line]
+    assert len(sync) == 1, result.stdout
+    assert "--python \"$(python3 -c 'import sys; print(sys.executable)')\"" in sync[0]
