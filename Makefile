@@ -102,7 +102,7 @@ init: install ## Make it yours: make init NAME=acme [WITHOUT="demo proof"]
 	@UV="$(abspath $(UV))" $(BIN)/python scripts/starter.py init "$$NAME" --without "$$WITHOUT"
 
 upgrade: install ## Take a later starter release, renamed as this project: make upgrade REF=starter/main
-	@UV="$(abspath $(UV))" $(BIN)/python scripts/starter.py upgrade "$$REF"
+	@UV="$(abspath $(UV))" $(BIN)/python scripts/starter.py upgrade "$$REF" --name "$$NAME" --without "$$WITHOUT"
 
 app: install ## Add an app under apps/ with its URLs, page, model and tests: make app NAME=shop
 	@$(BIN)/python scripts/starter.py app "$$NAME"

@@ -510,6 +510,8 @@ def main(argv: list[str] | None = None) -> int:
     app_parser.add_argument("name")
     upgrade_parser = commands.add_parser("upgrade", help="merge a later release of the starter")
     upgrade_parser.add_argument("ref")
+    upgrade_parser.add_argument("--name", default="")
+    upgrade_parser.add_argument("--without", default="")
     args = parser.parse_args(argv)
 
     try:
@@ -532,6 +534,11 @@ def main(argv: list[str] | None = None) -> int:
             print("The demo is gone: its app, tests, proofs, settings line, URLs and docs.")
             print("A database that ran the demo keeps its demo_* tables; drop them if you like.")
         else:
+            if args.name or args.without:
+                raise Refused(
+                    "make upgrade takes REF only: it replays the NAME and WITHOUT "
+                    "that make init recorded"
+                )
             print(upgrade(ROOT, args.ref))
     except Refused as refused:
         print(f"make {args.command}: {refused}", file=sys.stderr)

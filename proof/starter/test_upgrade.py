@@ -122,8 +122,10 @@ def test_the_upgraded_project_passes_its_tests(upgraded: tuple[Path, str]) -> No
     [
         ("", "say which release to take: make upgrade REF=starter/main"),
         ("starter/no-such-branch", "git rev-parse failed"),
+        ("starter/HEAD WITHOUT=demo", "takes REF only"),
+        ("starter/HEAD NAME=other", "takes REF only"),
     ],
-    ids=["no ref", "a ref that does not exist"],
+    ids=["no ref", "a ref that does not exist", "a WITHOUT", "a NAME"],
 )
 def test_a_bad_ref_is_refused_and_changes_nothing(
     upgraded: tuple[Path, str], ref: str, reason: str
@@ -131,7 +133,7 @@ def test_a_bad_ref_is_refused_and_changes_nothing(
     project, _ = upgraded
     head = git(project, "rev-parse", "HEAD")
 
-    result = make(project, "upgrade", f"REF={ref}")
+    result = make(project, "upgrade", *f"REF={ref}".split())
 
     assert result.returncode != 0
     assert reason in result.stderr
