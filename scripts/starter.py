@@ -536,8 +536,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             if args.name or args.without:
                 raise Refused(
-                    "make upgrade takes REF only: it replays the NAME and WITHOUT "
-                    "that make init recorded"
+                    "it takes REF only, and replays the NAME and WITHOUT that make init recorded"
                 )
             print(upgrade(ROOT, args.ref))
     except Refused as refused:
