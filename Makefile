@@ -79,6 +79,8 @@ format: install ## Reformat the code and apply safe fixes
 	$(BIN)/ruff check --fix .
 
 check: install ## Run the release's deploy checks on production values (CHECK_ENV=prod.env for yours)
+	@# A CHECK_ENV that names no file would check the stand-ins instead: refuse it.
+	@$(if $(CHECK_ENV),test -f "$$CHECK_ENV" || { echo "make check: CHECK_ENV=$$CHECK_ENV is not a file; give the path of your production env file" >&2; exit 3; })
 	@# Without CHECK_ENV: the production settings with stand-in values (a fresh key, one host).
 	$(if $(CHECK_ENV),ENV_FILE="$(CHECK_ENV)",ENV_FILE= DEBUG=false USE_SSL=true \
 		ALLOWED_HOSTS=example.com SECRET_KEY="$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')") \

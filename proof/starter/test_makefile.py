@@ -45,3 +45,13 @@ def test_the_venv_is_built_with_the_users_python3_not_python_version() -> None:
     sync = [line for line in result.stdout.splitlines() if " sync --locked" in line]
     assert len(sync) == 1, result.stdout
     assert "--python \"$(python3 -c 'import sys; print(sys.executable)')\"" in sync[0]
+
+
+def test_a_check_env_that_names_no_file_is_refused_in_one_line() -> None:
+    result = make("check", "CHECK_ENV=nope.env")
+
+    lines = [line for line in result.stderr.splitlines() if not line.startswith("make: ***")]
+    assert result.returncode != 0
+    assert lines == [
+        "make check: CHECK_ENV=nope.env is not a file; give the path of your production env file"
+    ]
