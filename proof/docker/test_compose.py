@@ -228,10 +228,10 @@ def test_createsuperuser_in_the_container_makes_an_admin(stack: Stack) -> None:
 
 
 def test_files_the_containers_write_belong_to_the_folders_owner(stack: Stack) -> None:
-    result = stack.compose("run", "--rm", "-T", "web", "touch", "/app/media/written-by-web")
+    result = stack.compose("run", "--rm", "-T", "web", "touch", "/app/written-by-web")
 
     assert result.returncode == 0, result.stdout + result.stderr
-    written = stack.tree / "media" / "written-by-web"
+    written = stack.tree / "written-by-web"
     assert written.stat().st_uid == stack.tree.stat().st_uid == os.getuid()
 
 

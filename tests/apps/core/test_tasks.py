@@ -40,6 +40,8 @@ def test_nightly_deletes_the_expired_sessions_and_keeps_the_live_ones() -> None:
     assert not Session.objects.filter(expire_date__lt=timezone.now()).exists()
 
 
+# The worker closes its database connection when it is done: outside the test's transaction.
+@pytest.mark.django_db(transaction=True)
 def test_with_the_database_backend_nightly_queues_the_job_for_the_procfile_worker(
     settings: Settings,
 ) -> None:
