@@ -250,10 +250,15 @@ def test_watch_rebuilds_web_and_worker_after_a_dependency_change(stack: Stack) -
         time.sleep(5)  # watch sets up its file watcher before it sees a change
         started = time.monotonic()
         pyproject = stack.tree / "pyproject.toml"
-        pyproject.write_text(pyproject.read_text() + "\n# a dependency change\n")
+        # A new line each run, so the build cache cannot stand in for the rebuild.
+        change = f"\n# a dependency change {secrets.token_hex(4)}\n"
+        pyproject.write_text(pyproject.read_text() + change)
         deadline = started + 900
         after = dict(before)
-        while time.monotonic() < deadline and any(after[s] == before[s] for s in before):
+        # A service between its old and its new container has none: wait for both new ones.
+        while time.monotonic() < deadline and not all(
+            after[s] and after[s] != before[s] for s in before
+        ):
             time.sleep(2)
             after = {service: stack.container(service) for service in before}
         stack.timings["watch rebuild of web and worker, s"] = round(time.monotonic() - started, 1)
