@@ -90,7 +90,9 @@ USER 10001:10001
 ARG APP_RELEASE=""
 ENV APP_RELEASE=${APP_RELEASE}
 
-# gunicorn.conf.py binds 0.0.0.0:$PORT (8000 when PORT is unset).
+# gunicorn.conf.py binds every interface when PORT is set (as a platform sets it),
+# and loopback only without it: the container's port must be reachable from outside.
+ENV PORT=8000
 EXPOSE 8000
 
 # Asks /healthz with the first host in ALLOWED_HOSTS as Host, so the probe

@@ -25,7 +25,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_COMPILE_BYTECODE := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help install dev test prove lint audit format check manage migrate superuser secret-key bench init upgrade remove-demo clean
+.PHONY: help install dev worker test prove lint audit format check manage migrate superuser secret-key bench init upgrade app remove-demo clean
 
 help: ## List the targets with what each does
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -44,9 +44,13 @@ install: $(VENV)/.synced ## Install the locked dependencies into .venv (uv comes
 	@umask 077 && sed "s|^SECRET_KEY=.*|SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')|" .env.example > $@
 	@echo "Created .env from .env.example with a new SECRET_KEY."
 
-dev: install .env ## Migrate SQLite and serve the app on http://127.0.0.1:8000
+dev: install .env ## Migrate SQLite and serve the app on http://127.0.0.1:8000 (PORT=8001 to move it)
 	$(MANAGE) migrate --noinput
 	$(MANAGE) runserver $(HOST):$(PORT)
+
+# The Procfile's worker command: every queue, no autoreloader unless RELOAD=1.
+worker: install .env ## Run the background tasks as the Procfile's worker does (needs TASKS_BACKEND=database)
+	$(MANAGE) db_worker --queue-name '*' $(if $(RELOAD),--reload,--no-reload)
 
 test: install ## Run the project's tests: seconds, SQLite (DATABASE_URL=postgres://... for PostgreSQL)
 	$(BIN)/python -m pytest tests --numprocesses auto $(PYTEST_ARGS)
@@ -66,7 +70,7 @@ audit: install ## Check the locked dependencies for known vulnerabilities (needs
 	$(BIN)/pip-audit --strict --progress-spinner off --disable-pip --require-hashes --requirement $(VENV)/audit-requirements.txt
 
 bench: install ## Measure the production stack beside plain Django and bare gunicorn (wrk, PostgreSQL)
-	$(UV) sync --locked --inexact --group bench --python $(SYSTEM_PYTHON)
+	$(UV) sync --locked --inexact --group proof --group bench --python $(SYSTEM_PYTHON)
 	$(BIN)/python -m compileall -q config apps proof
 	$(BIN)/python -m proof.bench $(BENCH_ARGS)
 
@@ -75,6 +79,8 @@ format: install ## Reformat the code and apply safe fixes
 	$(BIN)/ruff check --fix .
 
 check: install ## Run the release's deploy checks on production values (CHECK_ENV=../prod.env for yours)
+	@# A CHECK_ENV that names no file would check the stand-ins instead: refuse it.
+	@$(if $(CHECK_ENV),test -f "$$CHECK_ENV" || { echo "make check: CHECK_ENV=$$CHECK_ENV is not a file; give the path of your production env file" >&2; exit 3; })
 	@# Without CHECK_ENV: the production settings with stand-in values (a fresh key, one host).
 	$(if $(CHECK_ENV),ENV_FILE="$(CHECK_ENV)",ENV_FILE= DEBUG=false USE_SSL=true ADMIN_2FA=true \
 		ALLOWED_HOSTS=example.com SECRET_KEY="$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')") \
@@ -95,11 +101,13 @@ secret-key: ## Print a new random SECRET_KEY
 # NAME and REF reach the script through the environment, never through the shell's
 # parser, so no value can run a command.
 init: install ## Make it yours: make init NAME=acme [WITHOUT="demo proof"]
-	@UV="$(abspath $(UV))" $(BIN)/python scripts/starter.py init "$$NAME" \
-		$(if $(filter demo,$(WITHOUT)),--remove-demo) $(if $(filter proof,$(WITHOUT)),--remove-proof)
+	@UV="$(abspath $(UV))" $(BIN)/python scripts/starter.py init "$$NAME" --without "$$WITHOUT"
 
 upgrade: install ## Take a later starter release, renamed as this project: make upgrade REF=starter/main
-	@UV="$(abspath $(UV))" $(BIN)/python scripts/starter.py upgrade "$$REF"
+	@UV="$(abspath $(UV))" $(BIN)/python scripts/starter.py upgrade "$$REF" --name "$$NAME" --without "$$WITHOUT"
+
+app: install ## Add an app under apps/ with its URLs, page, model and tests: make app NAME=shop
+	@$(BIN)/python scripts/starter.py app "$$NAME"
 
 remove-demo: ## Delete the demo: its app, tests, proofs, settings, URLs and docs
 	@$(PYTHON) scripts/starter.py remove-demo

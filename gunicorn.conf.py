@@ -10,9 +10,10 @@ Settings given in GUNICORN_CMD_ARGS take precedence over this file.
 import gc
 import os
 
-# Heroku and most platforms say which port to listen on in $PORT; every
-# interface, because the platform's router or proxy connects from outside.
-bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
+# Heroku and most platforms say which port to listen on in $PORT, and their
+# router or proxy connects from outside: every interface then (the image sets
+# PORT=8000). Without PORT, gunicorn run by hand serves this machine only.
+bind = f"0.0.0.0:{os.environ['PORT']}" if os.environ.get("PORT") else "127.0.0.1:8000"
 
 # Heroku sets WEB_CONCURRENCY at dyno boot from the dyno's memory (2 on a
 # 512 MB Basic dyno); 2 is the same default anywhere else.
@@ -53,7 +54,7 @@ def pre_fork(server: object, worker: object) -> None:
 
     A garbage collection in a worker would otherwise write to every object it
     inherited, copying the master's shared pages into the worker: frozen, they
-    stay shared (2 to 6 MiB less private memory per worker, docs/performance.md).
+    stay shared (2 to 6 MiB less private memory per worker, as measured).
     """
     gc.freeze()
 

@@ -169,6 +169,8 @@ EMAIL_TIMEOUT = mail["EMAIL_TIMEOUT"]
 EMAIL_FILE_PATH = mail["EMAIL_FILE_PATH"] or None  # the file:// backend's folder
 DEFAULT_FROM_EMAIL = env.DEFAULT_FROM_EMAIL
 SERVER_EMAIL = env.SERVER_EMAIL
+# Subjects of the mails Django sends the admins (errors, reports) name the site.
+EMAIL_SUBJECT_PREFIX = "[Bastion] "
 # Server errors (the django.request logger's ERROR records) are mailed to these,
 # at most ERROR_MAILS_PER_KIND times per ERROR_MAIL_WINDOW_SECONDS for one kind of
 # error (its exception type and where it was raised), in each process.
@@ -431,7 +433,7 @@ TASKS = {
 }
 
 
-# A task still RUNNING after this long lost its worker (apps/core/tasks.py): the worker
+# A task still RUNNING after this long lost its worker (apps/core/lost_tasks.py): the worker
 # queues it again as it starts (`manage.py recover_tasks` does the same) if its path is
 # in TASKS_SAFE_TO_REPEAT, and fails it otherwise. Longer than any task may run.
 TASKS_STALE_AFTER_SECONDS = 15 * 60

@@ -40,9 +40,21 @@ def test_every_name_in_the_file_is_a_gunicorn_setting(monkeypatch: pytest.Monkey
     assert names - set(Config().settings) == set(), "gunicorn ignores a misspelt setting"
 
 
-def test_it_binds_every_interface_on_port_or_8000(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_it_binds_every_interface_on_the_port_a_platform_sets(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     assert load(monkeypatch, PORT="5123")["bind"] == "0.0.0.0:5123"
-    assert load(monkeypatch)["bind"] == "0.0.0.0:8000"
+
+
+def test_without_port_it_serves_this_machine_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert load(monkeypatch)["bind"] == "127.0.0.1:8000"
+    assert load(monkeypatch, PORT="")["bind"] == "127.0.0.1:8000"
+
+
+def test_the_image_sets_port_so_its_server_is_reachable_from_outside() -> None:
+    production = (REPO / "Dockerfile").read_text().split("FROM base AS production")[1]
+
+    assert "\nENV PORT=8000\n" in production
 
 
 def test_workers_and_threads_follow_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:

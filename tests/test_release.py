@@ -1,7 +1,7 @@
 """heroku-release.sh, the release gate: the real script, run as the platform runs it.
 
 The everyday suite runs it three ways: a correct production configuration releases, a bad
-one stops before migrating, a failing migration fails it. proof/ plants every kind of
+one stops before migrating, a failing migration fails it. The proof kit plants every kind of
 misconfiguration the checks know.
 """
 

@@ -33,7 +33,21 @@ def with_admin_policy(view: Callable[..., Any]) -> Callable[..., Any]:
     return wrapped
 
 
+# Apps that keep the site running rather than hold its content: listed after the rest.
+PLUMBING_APPS = {"axes", "otp_static", "otp_totp", "django_tasks_database"}
+
+
 class BastionAdminSite(admin.AdminSite):
+    # The header, the <title> and the index name the site, not the framework.
+    site_header = "Bastion administration"
+    site_title = "Bastion admin"
+    index_title = "Bastion"
+
+    def get_app_list(self, request: HttpRequest, app_label: str | None = None) -> list[Any]:
+        """The project's own apps and the users first, the plumbing last (each sorted by name)."""
+        apps = super().get_app_list(request, app_label)
+        return sorted(apps, key=lambda app: app["app_label"] in PLUMBING_APPS)
+
     def admin_view(self, view: View, cacheable: bool = False) -> View:
         return cast(View, with_admin_policy(super().admin_view(view, cacheable)))
 

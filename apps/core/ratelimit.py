@@ -17,7 +17,8 @@ def retry_after(scope: str, client: str, *, limit: int, window: int = 60) -> int
     """Count one request; None while within `limit` per `window` seconds, else seconds to wait."""
     now = time.time()
     window_start = math.floor(now / window) * window
-    key = f"bastion:ratelimit:{scope}:{client}:{window_start}"
+    # The cache adds its KEY_PREFIX (CACHE_KEY_PREFIX) and version: the key names only the counter.
+    key = f"ratelimit:{scope}:{client}:{window_start}"
     # Kept a little past its window so a slow request still finds its own counter.
     cache.add(key, 0, timeout=window + 5)
     try:

@@ -5,5 +5,5 @@ from config.settings import *  # noqa: F403
 ROOT_URLCONF = "proof.services.urls"
 
 # The proof's task writes one row and returns: running it again after its worker died
-# does no harm (apps/core/tasks.py).
+# does no harm (apps/core/lost_tasks.py).
 TASKS_SAFE_TO_REPEAT = ["proof.services.tasks.mark"]

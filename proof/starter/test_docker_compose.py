@@ -44,7 +44,14 @@ STACK_PROMISES: dict[str, Any] = {
             "required": ["web", "db"],
             "properties": {
                 "web": {
-                    "required": ["build", "command", "depends_on", "environment", "ports"],
+                    "required": [
+                        "build",
+                        "command",
+                        "depends_on",
+                        "environment",
+                        "ports",
+                        "healthcheck",
+                    ],
                     "properties": {
                         "build": {"required": ["target"]},
                         # Migrations first, then the development server on every interface.
@@ -79,8 +86,14 @@ STACK_PROMISES: dict[str, Any] = {
                                 "properties": {"required": {"const": False}},
                             }
                         },
-                        # A DEBUG server is published on loopback only.
-                        "ports": {"minItems": 1, "items": {"pattern": r"^127\.0\.0\.1:8000:8000$"}},
+                        # A DEBUG server is published on loopback only, on 8000 unless
+                        # WEB_PORT moves it.
+                        "ports": {
+                            "minItems": 1,
+                            "items": {"pattern": r"^127\.0\.0\.1:\$\{WEB_PORT:-8000\}:8000$"},
+                        },
+                        # `up --wait` waits for the server itself, not only for its process.
+                        "healthcheck": {"required": ["test"]},
                     },
                 },
                 "db": {

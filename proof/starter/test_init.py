@@ -151,10 +151,17 @@ def test_the_initialised_app_json_still_validates(
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_init_can_remove_the_demo_and_the_proof_too(tmp_path: Path) -> None:
-    tree = copy_project(tmp_path / "lean")
+@pytest.fixture(scope="module")
+def lean(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    tree = copy_project(tmp_path_factory.mktemp("lean") / "lean")
+    return tree, make(tree, "init", "NAME=lean", "WITHOUT=demo proof")
 
-    result = make(tree, "init", "NAME=lean", "WITHOUT=demo proof")
+
+def test_init_can_remove_the_demo_and_the_proof_too(
+    lean: tuple[Path, subprocess.CompletedProcess[str]],
+) -> None:
+    tree, result = lean
+
     tests = make(tree, "test", "PYTEST_ARGS=-q -p no:cacheprovider")
     lint = make(tree, "lint")
 
@@ -165,6 +172,63 @@ def test_init_can_remove_the_demo_and_the_proof_too(tmp_path: Path) -> None:
     assert "prove:" not in (tree / "Makefile").read_text()
     assert tests.returncode == 0, tests.stdout[-3000:]
     assert lint.returncode == 0, lint.stdout[-3000:] + lint.stderr[-2000:]
+
+
+def test_init_without_the_proof_kit_never_installs_it(
+    lean: tuple[Path, subprocess.CompletedProcess[str]],
+) -> None:
+    tree, _ = lean
+
+    installed = {path.name for path in tree.glob(".venv/lib/python*/site-packages/*")}
+
+    assert "django" in installed
+    assert not {"playwright", "moto", "zizmor", "sympy"} & installed
+
+
+# What the demo and the proof kit were: once removed, no kept file may send a reader there.
+REMOVED = re.compile(
+    r"proof/|apps/demo|make (prove|bench|remove-demo)|PROOF=|performance\.(md|png)"
+)
+
+
+def test_no_kept_file_cites_what_init_removed(
+    lean: tuple[Path, subprocess.CompletedProcess[str]],
+) -> None:
+    tree, _ = lean
+
+    citing = {
+        name: [line for line in lines if REMOVED.search(line)]
+        for name, lines in files_naming(tree, "").items()
+        # The tool that removes them names what it removes.
+        if name != "scripts/starter.py"
+    }
+
+    assert {name: lines for name, lines in citing.items() if lines} == {}
+
+
+def test_commas_separate_what_init_removes_as_spaces_do(tmp_path: Path) -> None:
+    tree = copy_project(tmp_path / "commas")
+
+    result = make(tree, "init", "NAME=commas", "WITHOUT=demo,proof")
+
+    assert result.returncode == 0, result.stderr
+    assert not (tree / "apps" / "demo").exists()
+    assert not (tree / "proof").exists()
+
+
+def test_the_written_readme_starts_with_the_next_steps_and_keeps_the_upgrade(
+    initialised: tuple[Path, subprocess.CompletedProcess[str]],
+) -> None:
+    tree, _ = initialised
+
+    readme = (tree / "README.md").read_text()
+    sections = re.findall(r"^## (.+)$", readme, flags=re.M)
+
+    assert sections[:2] == ["Next steps", "Taking the starter's later releases"]
+    assert "git add --all && git commit" in readme
+    assert "git remote add starter" in readme
+    assert "make upgrade REF=starter/main" in readme
+    assert (tree / "docs" / "upgrading.md").is_file()
 
 
 BAD_NAMES = {
@@ -179,6 +243,9 @@ BAD_NAMES = {
     "shell metacharacters": ("acme;rm", "lower-case letters and digits"),
     "command substitution": ("$(id)", "lower-case letters and digits"),
     "nothing": ("", "lower-case letters and digits"),
+    "the starter's own name": (STARTER, "starter's own name"),
+    "a module the proof kit imports but .venv lacks": ("zizmor", "dependency's module name"),
+    "a module the proofs import under another package name": ("yaml", "dependency's module name"),
 }
 
 
@@ -226,3 +293,43 @@ def test_a_second_init_is_refused_and_changes_nothing(
         "make init: this project is already initialised as 'acme'; nothing was changed"
     ]
     assert snapshot(tree) == before
+
+
+BAD_WITHOUT = {
+    "a misspelt part": ("demo prof", "prof is not a part to remove"),
+    "an unknown part": ("everything", "everything is not a part to remove"),
+    "another separator": ("demo;proof", "demo;proof is not a part to remove"),
+}
+
+
+@pytest.mark.parametrize("case", BAD_WITHOUT)
+def test_a_bad_without_changes_nothing_and_says_why_in_one_line(pristine: Path, case: str) -> None:
+    without, reason = BAD_WITHOUT[case]
+    before = snapshot(pristine)
+
+    result = make(pristine, "init", "NAME=acme", f"WITHOUT={without}")
+
+    assert result.returncode != 0
+    lines = said(result)
+    assert len(lines) == 1, result.stderr
+    assert reason in lines[0]
+    assert snapshot(pristine) == before
+
+
+def test_an_init_failing_at_its_last_step_puts_everything_back(pristine: Path) -> None:
+    before = snapshot(pristine)
+
+    # The lock is the last step before the name is recorded: make it fail.
+    result = subprocess.run(
+        [str(pristine / ".venv/bin/python"), "scripts/starter.py", "init", "acme"],
+        cwd=pristine,
+        env={"PATH": "/usr/bin:/bin", "UV": "/bin/false"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.returncode == 2
+    assert result.stderr.startswith("make init: uv lock failed, so nothing was changed")
+    assert snapshot(pristine) == before
+    assert "[tool.starter]" not in (pristine / "pyproject.toml").read_text()

@@ -36,3 +36,25 @@ def test_make_help_lists_every_target_with_a_description() -> None:
     assert listed == phony
     assert {"dev", "test", "lint", "help"} <= listed
     assert all(len(line.split(maxsplit=1)) == 2 for line in result.stdout.splitlines())
+
+
+def test_the_venv_is_built_with_the_users_python3_not_python_version() -> None:
+    # make -n prints the commands without running them; a stale .venv would hide them.
+    result = make("-n", "--always-make", "install", "PYTHON=python3")
+
+    sync = [line for line in result.stdout.splitlines() if " sync --locked" in line]
+    assert len(sync) == 1, result.stdout
+    assert "--python \"$(python3 -c 'import sys; print(sys.executable)')\"" in sync[0]
+
+
+def test_a_check_env_that_names_no_file_is_refused_in_one_line() -> None:
+    result = make("check", "CHECK_ENV=nope.env")
+
+    # Without make's own "***" line about the failed recipe (make[1] when run by make).
+    lines = [
+        line for line in result.stderr.splitlines() if not re.match(r"make(\[\d+\])?: \*\*\*", line)
+    ]
+    assert result.returncode != 0
+    assert lines == [
+        "make check: CHECK_ENV=nope.env is not a file; give the path of your production env file"
+    ]

@@ -126,6 +126,30 @@ def test_the_upgraded_project_passes_its_tests(upgraded: tuple[Path, str]) -> No
     assert " passed" in result.stdout
 
 
+@pytest.mark.parametrize(
+    ("ref", "reason"),
+    [
+        ("", "say which release to take: make upgrade REF=starter/main"),
+        ("starter/no-such-branch", "git rev-parse failed"),
+        ("starter/HEAD WITHOUT=demo", "takes REF only"),
+        ("starter/HEAD NAME=other", "takes REF only"),
+    ],
+    ids=["no ref", "a ref that does not exist", "a WITHOUT", "a NAME"],
+)
+def test_a_bad_ref_is_refused_and_changes_nothing(
+    upgraded: tuple[Path, str], ref: str, reason: str
+) -> None:
+    project, _ = upgraded
+    head = git(project, "rev-parse", "HEAD")
+
+    result = make(project, "upgrade", *f"REF={ref}".split())
+
+    assert result.returncode != 0
+    assert reason in result.stderr
+    assert git(project, "status", "--porcelain") == ""
+    assert git(project, "rev-parse", "HEAD") == head
+
+
 # A project made before the checks moved into apps/core/checks/ (one module per concern),
 # whose owner changed a moved check, takes the release that moved it.
 MOVED = "apps/core/csp_rules.py"

@@ -191,3 +191,12 @@ def test_a_server_error_is_mailed_to_admins_with_cookies_and_passwords_masked(
     assert "RuntimeError at /broken/" in str(report.body)
     assert "session-secret-value" not in str(report.body)
     assert PASSWORD not in str(report.body)
+
+
+def test_mail_to_the_admins_names_the_site_not_the_framework(settings: Settings) -> None:
+    settings.ADMINS = [("Admin", "admin@example.com")]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+    mail.mail_admins("Disk almost full", "90% used")
+
+    assert [message.subject for message in mail.outbox] == ["[Bastion] Disk almost full"]

@@ -1,6 +1,6 @@
 """Sentry from SENTRY_DSN: off without one, and a bad value stops start-up.
 
-What reaches the DSN's host is proved against a real ingest endpoint in proof/services.
+What reaches the DSN's host is proved against a real ingest endpoint by the proof kit.
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ def collected_static(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]
 
     They go to a folder of the run's own, uncompressed: compressing every admin file
     with gzip and brotli would take most of the run, and the hashed names and the
-    manifest are the same without it. The build's compression is proved in proof/.
+    manifest are the same without it. The build's compression is proved by the proof kit.
     """
     root = tmp_path_factory.mktemp("staticfiles")
     uncompressed = ["css", "js", "map", "svg", "txt", "md", "json", "html", "ico"]

@@ -224,7 +224,7 @@ def check_lost_tasks(app_configs: Sequence[Any] | None = None, **kwargs: Any) ->
     """Tasks RUNNING past TASKS_STALE_AFTER_SECONDS: their worker died (`check --database`)."""
     if not isinstance(task_backends["default"], DatabaseBackend):
         return []
-    from apps.core.tasks import stale_tasks
+    from apps.core.lost_tasks import stale_tasks
 
     stale = stale_tasks()
     if not stale:

@@ -1,7 +1,7 @@
 """apps/core/cache.py: with Redis unreachable the cache answers as an empty one, and says so once.
 
 "Unreachable" here is a loopback port nothing listens on, so every connection is refused
-at once; proof/services has the same against the real Redis server cut mid-run.
+at once; the proof kit has the same against the real Redis server cut mid-run.
 """
 
 from __future__ import annotations
@@ -112,7 +112,7 @@ def test_redis_is_tried_again_once_the_pause_is_over(
         calls.append(key)
         return "back"
 
-    # Stands in for Redis answering again; proof/services shows the real server coming back.
+    # Stands in for Redis answering again; the proof kit shows the real server coming back.
     monkeypatch.setattr(DjangoRedisCache, "get", answering)
 
     with caplog.at_level(logging.WARNING, logger="apps.core.cache"):

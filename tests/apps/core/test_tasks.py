@@ -1,104 +1,59 @@
-"""apps/core/tasks.py and the worker: a task whose worker died is run again or failed."""
+"""The nightly jobs: `manage.py nightly` enqueues them, the worker (or the caller) runs them."""
 
 from __future__ import annotations
 
-import io
-import subprocess
-import sys
 from datetime import timedelta
-from typing import Any
+from io import StringIO
 
 import pytest
+from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.sessions.models import Session
 from django.core.management import call_command
 from django.utils import timezone
-from django_tasks import task
-from django_tasks.base import TaskResultStatus
-from django_tasks_db.models import DBTaskResult, get_date_max
+from django_tasks_db.models import DBTaskResult
 from pytest_django import Settings
 
-from apps.core.checks.services import check_lost_tasks
-from tests.support.settings import REPO
-
-SAFE = "tests.apps.core.test_tasks.resend"
-UNSAFE = "tests.apps.core.test_tasks.charge"
+pytestmark = pytest.mark.django_db
 
 
-@task()
-def resend() -> None:
-    """Safe to run twice."""
+def sessions(*, expired: int, live: int) -> None:
+    for count, offset in ((expired, timedelta(days=-1)), (live, timedelta(days=1))):
+        for _ in range(count):
+            store = SessionStore()
+            store.create()
+            Session.objects.filter(pk=store.session_key).update(expire_date=timezone.now() + offset)
 
 
-@task()
-def charge() -> None:
-    """Not safe to run twice."""
+def nightly() -> str:
+    out = StringIO()
+    call_command("nightly", stdout=out)
+    return out.getvalue()
 
 
-@pytest.fixture
-def database_tasks(settings: Settings) -> None:
+def test_nightly_deletes_the_expired_sessions_and_keeps_the_live_ones() -> None:
+    sessions(expired=3, live=2)
+
+    said = nightly()
+
+    assert said.startswith("expired_sessions_clear: successful")
+    assert Session.objects.count() == 2
+    assert not Session.objects.filter(expire_date__lt=timezone.now()).exists()
+
+
+# The worker closes its database connection when it is done: outside the test's transaction.
+@pytest.mark.django_db(transaction=True)
+def test_with_the_database_backend_nightly_queues_the_job_for_the_procfile_worker(
+    settings: Settings,
+) -> None:
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    settings.TASKS_SAFE_TO_REPEAT = [SAFE]
-    settings.TASKS_STALE_AFTER_SECONDS = 600
+    sessions(expired=2, live=1)
 
+    said = nightly()
+    queued = Session.objects.count()
+    # What the Procfile's worker runs, once over the queue instead of forever.
+    call_command("db_worker", "--queue-name", "*", "--batch", "--no-reload", "--no-startup-delay")
 
-def running(path: str, *, minutes_ago: int) -> DBTaskResult[Any, Any]:
-    result: DBTaskResult[Any, Any] = DBTaskResult.objects.create(
-        status=TaskResultStatus.RUNNING,
-        started_at=timezone.now() - timedelta(minutes=minutes_ago),
-        args_kwargs={"args": [], "kwargs": {}},
-        task_path=path,
-        backend_name="default",
-        queue_name="default",
-        run_after=get_date_max(),
-        worker_ids=["dead-worker"],
-    )
-    return result
-
-
-@pytest.mark.django_db
-@pytest.mark.usefixtures("database_tasks")
-def test_a_lost_task_is_queued_again_if_safe_to_repeat_and_failed_otherwise() -> None:
-    safe, unsafe = running(SAFE, minutes_ago=30), running(UNSAFE, minutes_ago=30)
-    busy = running(UNSAFE, minutes_ago=1)
-
-    output = io.StringIO()
-    call_command("recover_tasks", stdout=output)
-
-    statuses = {r.pk: r.status for r in DBTaskResult.objects.all()}
-    assert statuses[safe.pk] == TaskResultStatus.READY
-    assert statuses[unsafe.pk] == TaskResultStatus.FAILED
-    assert statuses[busy.pk] == TaskResultStatus.RUNNING
-    failed = DBTaskResult.objects.get(pk=unsafe.pk)
-    assert failed.exception_class_path == "apps.core.tasks.WorkerLost"
-    assert output.getvalue() == "Lost tasks: 1 queued again, 1 failed.\n"
-
-
-@pytest.mark.django_db
-@pytest.mark.usefixtures("database_tasks")
-def test_the_check_reports_tasks_stuck_past_the_limit() -> None:
-    running(UNSAFE, minutes_ago=1)
-    assert check_lost_tasks() == []
-
-    running(UNSAFE, minutes_ago=30)
-
-    [warning] = check_lost_tasks()
-    assert warning.id == "bastion.W170"
-    assert "1 task(s)" in warning.msg
-
-
-def test_db_worker_with_the_immediate_backend_stops_with_one_line() -> None:
-    result = subprocess.run(
-        [sys.executable, "manage.py", "db_worker"],
-        cwd=REPO,
-        env={"ENV_FILE": "", "TASKS_BACKEND": "immediate", "PATH": "/usr/bin:/bin"},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-
-    assert result.returncode == 3
-    assert result.stderr.strip().splitlines() == [
-        "db_worker needs TASKS_BACKEND=database: tasks now run inside the request that "
-        "enqueues them, so a worker has nothing to do. Set TASKS_BACKEND=database, or "
-        "remove the worker process."
-    ]
+    assert said.startswith("expired_sessions_clear: ready")
+    assert queued == 3
+    assert Session.objects.count() == 1
+    assert DBTaskResult.objects.get().return_value == 2

@@ -14,7 +14,7 @@ from django_tasks import task_backends
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
-from apps.core.tasks import tasks_recover
+from apps.core.lost_tasks import tasks_recover
 
 NOT_DATABASE = (
     "db_worker needs TASKS_BACKEND=database: tasks now run inside the request that "

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from apps.core.tasks import tasks_recover
+from apps.core.lost_tasks import tasks_recover
 
 
 class Command(BaseCommand):
