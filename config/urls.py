@@ -9,6 +9,7 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
+from apps.core import views as core_views
 from apps.core.two_factor import TwoFactorAdminSite
 
 if settings.ADMIN_2FA:
@@ -17,6 +18,10 @@ if settings.ADMIN_2FA:
     admin.site.__class__ = TwoFactorAdminSite
 
 urlpatterns: list[URLPattern | URLResolver] = [
+    # First: the platform probes them every few seconds, and each pattern tried
+    # before a match costs the probe (the admin's and the demo's included URLs).
+    path("healthz", core_views.healthz, name="healthz"),
+    path("readyz", core_views.readyz, name="readyz"),
     # Before the admin's own URLs, whose catch-all would answer them with a 404.
     path(settings.ADMIN_URL, include("apps.accounts.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
