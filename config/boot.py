@@ -20,6 +20,8 @@ from pydantic import SecretStr, ValidationError
 from pydantic_settings import BaseSettings
 
 CONFIG_ERROR_EXIT_STATUS = 3
+# django.core.checks.Tags.commands, which django-stubs does not declare.
+COMMANDS_TAG = "commands"
 
 
 def fail(lines: list[str]) -> NoReturn:
@@ -47,18 +49,22 @@ def error_lines(exc: ValidationError, model: type[BaseSettings]) -> list[str]:
 def refuse_unsafe_configuration() -> None:
     """Stop a server that is about to serve users with an error-level problem.
 
-    Runs every check `check --deploy` runs, so a deployment that skips the
-    release step is refused for the same errors; warnings stop releases only.
+    Runs every check `check --deploy` runs except the management commands' own
+    (Django's migration autodetector check, which imports the migration writer
+    and autodetector and judges no setting a request reads), so a deployment
+    that skips the release step is refused for the same errors; warnings stop
+    releases only. The release step's `check --deploy` still runs them all.
     """
     # Imported when called: config/env.py imports this module while the settings
     # load, and a process that only reads its configuration needs no checks.
-    from django.core.checks import run_checks
+    from django.core.checks import CheckMessage
+    from django.core.checks.registry import registry
 
-    errors = [
-        message
-        for message in run_checks(include_deployment_checks=True)
-        if message.is_serious() and not message.is_silenced()
-    ]
+    messages: list[CheckMessage] = []
+    for check in registry.get_checks(include_deployment_checks=True):
+        if set(check.tags) != {COMMANDS_TAG}:
+            messages.extend(check(app_configs=None, databases=None))
+    errors = [message for message in messages if message.is_serious() and not message.is_silenced()]
     if errors:
         fail(
             [

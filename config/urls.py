@@ -9,7 +9,13 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
+from apps.core import views as core_views
+
 urlpatterns: list[URLPattern | URLResolver] = [
+    # First: the platform probes them every few seconds, and each pattern tried
+    # before a match costs the probe (the admin's and the demo's included URLs).
+    path("healthz", core_views.healthz, name="healthz"),
+    path("readyz", core_views.readyz, name="readyz"),
     # Sign-up, sign-in, second factors and sessions, for the site and the admin alike.
     path("accounts/", include("apps.accounts.urls")),
     path(settings.ADMIN_URL, admin.site.urls),

@@ -22,8 +22,6 @@ from django_guid import set_guid
 
 from apps.core import page_policies
 
-CSP_HEADERS = (HEADER, HEADER_REPORT_ONLY)
-
 
 class RequestIdMiddleware:
     """Give each request an id for its log lines (django-guid's field) and its response.
@@ -107,18 +105,23 @@ class PrivateResponseMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
-        if (
-            response.cookies
-            or _varies_on_cookie(response)
-            or any("'nonce-" in response.get(header, "") for header in CSP_HEADERS)
-        ):
+        if response.cookies or _varies_on_cookie(response) or _names_a_nonce(response):
             patch_cache_control(response, private=True, no_store=True)
         return response
 
 
 def _varies_on_cookie(response: HttpResponseBase) -> bool:
-    varies = {value.strip().lower() for value in response.get("Vary", "").split(",")}
+    vary = response.get("Vary")
+    if not vary:  # most responses: no set to build
+        return False
+    varies = {value.strip().lower() for value in vary.split(",")}
     return bool(varies & {"cookie", "*"})
+
+
+def _names_a_nonce(response: HttpResponseBase) -> bool:
+    return "'nonce-" in response.get(HEADER, "") or "'nonce-" in response.get(
+        HEADER_REPORT_ONLY, ""
+    )
 
 
 class NoncedPagesMiddleware:
@@ -182,9 +185,12 @@ class CSPMiddleware(csp_middleware.CSPMiddleware):
         if type(self).get_policy_parts is not CSPMiddleware.get_policy_parts:
             return parts
         header = cached_policy(parts, report_only=report_only)
-        if header is None:
+        # None: parts that cannot be a key. Empty: django-csp writes no header for
+        # these parts either, and with no report-only policy in settings (the usual
+        # case) tells so from the parts as they are in one settings lookup.
+        if not header:
             return parts
-        return PolicyParts(config={header: True} if header else {})
+        return PolicyParts(config={header: True})
 
 
 class PagePermissionsPolicyMiddleware:

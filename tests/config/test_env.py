@@ -298,3 +298,15 @@ def test_postgres_urls_do_not_require_tls_unless_asked() -> None:
     config = database_config("postgresql://u@localhost/app", conn_max_age=0, ssl_require=False)
 
     assert "sslmode" not in config["OPTIONS"]
+
+
+def test_the_wsgi_entry_point_serves_without_importing_the_migration_machinery(
+    clean_env: dict[str, str],
+) -> None:
+    clean_env.update({"SECRET_KEY": strong_key(), "DEBUG": "false", "ALLOWED_HOSTS": "example.com"})
+    imported = "import sys, config.wsgi; print('django.db.migrations.autodetector' in sys.modules)"
+
+    result = run_python(["-c", imported], clean_env)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
