@@ -434,8 +434,10 @@ def upgrade(root: Path, ref: str) -> str:
     if merge.returncode == 1:
         # What `git merge` leaves on a conflict: `git commit` then records the merge,
         # and `git merge --abort` undoes it.
-        Path(git(root, "rev-parse", "--git-path", "MERGE_HEAD")).write_text(renamed_commit + "\n")
-        Path(git(root, "rev-parse", "--git-path", "MERGE_MSG")).write_text(message + "\n")
+        (root / git(root, "rev-parse", "--git-path", "MERGE_HEAD")).write_text(
+            renamed_commit + "\n"
+        )
+        (root / git(root, "rev-parse", "--git-path", "MERGE_MSG")).write_text(message + "\n")
         raise Refused(
             "the merge stopped on conflicts: resolve them (docs/upgrading.md), "
             "then `git commit`; or `git merge --abort` to leave things as they were"
