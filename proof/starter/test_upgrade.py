@@ -155,6 +155,31 @@ def test_a_bad_ref_is_refused_and_changes_nothing(
 MOVED = "apps/core/csp_rules.py"
 
 
+def test_a_conflict_is_left_as_a_merge_to_finish_or_abort(upgraded: tuple[Path, str]) -> None:
+    project, _ = upgraded
+    starter = project.parent / "starter"
+    head = git(project, "rev-parse", "HEAD")
+    edit(
+        project / "config" / "settings.py",
+        'TIME_ZONE = "Europe/Paris"',
+        'TIME_ZONE = "Europe/Rome"',
+    )
+    git(project, "commit", "--quiet", "--all", "-m", "Acme keeps Rome time")
+    edit(starter / "config" / "settings.py", 'TIME_ZONE = "UTC"', 'TIME_ZONE = "Asia/Tokyo"')
+    git(starter, "commit", "--quiet", "--all", "-m", "Tokyo time")
+    git(project, "fetch", "--quiet", "starter")
+
+    stopped = make(project, "upgrade", "REF=starter/HEAD")
+    conflicted = git(project, "diff", "--name-only", "--diff-filter=U")
+    git(project, "merge", "--abort")
+
+    assert stopped.returncode != 0
+    assert "the merge stopped on conflicts" in stopped.stderr
+    assert conflicted == "config/settings.py"
+    assert git(project, "status", "--porcelain") == ""
+    assert git(project, "rev-parse", "HEAD~1") == head
+
+
 def before_the_move() -> str:
     """The newest commit of this checkout's main line that still has the file."""
     moving = git(REPO, "log", "--first-parent", "--format=%H", "-1", "--", MOVED)
