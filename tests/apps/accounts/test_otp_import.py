@@ -41,10 +41,13 @@ def former_devices() -> Iterator[None]:
 
 def add_device(user: User, key: str, *, confirmed: bool = True, step: int = 30) -> None:
     with connection.cursor() as cursor:
+        # The id is given: the column's default (serial, identity, rowid) differs by database.
+        cursor.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM otp_totp_totpdevice")
+        [next_id] = cursor.fetchone()
         cursor.execute(
-            "INSERT INTO otp_totp_totpdevice (user_id, name, confirmed, key, step, t0, digits)"
-            " VALUES (%s, 'authenticator', %s, %s, %s, 0, 6)",
-            [user.pk, confirmed, key, step],
+            "INSERT INTO otp_totp_totpdevice (id, user_id, name, confirmed, key, step, t0, digits)"
+            " VALUES (%s, %s, 'authenticator', %s, %s, %s, 0, 6)",
+            [next_id, user.pk, confirmed, key, step],
         )
 
 
