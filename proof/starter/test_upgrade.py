@@ -229,6 +229,9 @@ def test_the_checks_pass_their_tests_after_the_move(
     upgraded_across_the_move: tuple[Path, str],
 ) -> None:
     project, _ = upgraded_across_the_move
+    # The release brings dependencies of its own (django-allauth): install them first.
+    installed = make(project, "install")
+    assert installed.returncode == 0, installed.stderr
 
     result = subprocess.run(
         [
