@@ -5,7 +5,9 @@ https://docs.allauth.org/en/latest/account/advanced.html#custom-redirects
 
 from __future__ import annotations
 
+import logging
 import secrets
+from functools import partial
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
@@ -13,9 +15,13 @@ from allauth.mfa.adapter import DefaultMFAAdapter
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.http import HttpRequest
+from django_tasks.backends.immediate import ImmediateBackend
 
 from apps.accounts.tasks import account_mail_send
 from apps.core.clients import client_ip
+from apps.core.reporting import OUTBOX
+
+logger = logging.getLogger(__name__)
 
 
 class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth ships no types
@@ -24,7 +30,8 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth sh
 
         The answer then takes the same time whether the address is registered (a reset
         link) or not (a note that no account has it), and a slow or stalled mail server
-        holds no request while the tasks backend is the database.
+        holds no request: the worker sends it (TASKS_BACKEND=database), or else the
+        process's mail thread (apps/core/reporting.py), as it sends error mail.
         """
         request = context.get("request") or _current_request()
         context = {"request": request, "email": email, **context}
@@ -33,13 +40,19 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth sh
         alternatives = [
             (str(content), mimetype) for content, mimetype in getattr(message, "alternatives", [])
         ]
-        account_mail_send.enqueue(
-            subject=str(message.subject),
-            body=str(message.body),
-            from_email=str(message.from_email),
-            to=list(message.to),
-            alternatives=alternatives,
-        )
+        mail: dict[str, Any] = {
+            "subject": str(message.subject),
+            "body": str(message.body),
+            "from_email": str(message.from_email),
+            "to": list(message.to),
+            "alternatives": alternatives,
+        }
+        if isinstance(account_mail_send.get_backend(), ImmediateBackend):
+            # Tasks run inside the request here: the process's mail thread sends it instead.
+            if not OUTBOX.put(partial(account_mail_send.call, **mail)):
+                logger.warning("Account mail dropped: too many waiting to be sent")
+        else:
+            account_mail_send.enqueue(**mail)
 
     def send_account_already_exists_mail(self, email: str) -> None:
         """Hash a password as creating the account would have, then tell the owner.

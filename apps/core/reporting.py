@@ -23,6 +23,8 @@ import re
 import threading
 import time
 import traceback
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -101,23 +103,24 @@ class RateLimit:
 class Outbox:
     """Mails waiting for the sending thread; when it is full, a new one is dropped.
 
+    Error mail goes through it, and so does account mail while tasks run in the request
+    (TASKS_BACKEND=immediate): a stalled mail server then holds no request either way.
+
     The thread is started on the first mail of each process: gunicorn forks its workers
     from a preloaded app, and a thread does not survive a fork.
     """
 
     def __init__(self, size: int) -> None:
-        self._queue: queue.Queue[tuple[AdminEmailHandler, tuple[Any, ...], dict[str, Any]]]
-        self._queue = queue.Queue(maxsize=size)
+        self._queue: queue.Queue[Callable[[], object]] = queue.Queue(maxsize=size)
         self._thread: threading.Thread | None = None
         self._pid = 0
         self._lock = threading.Lock()
 
-    def put(
-        self, handler: AdminEmailHandler, args: tuple[Any, ...], kwargs: dict[str, Any]
-    ) -> bool:
+    def put(self, send: Callable[[], object]) -> bool:
+        """Hand `send` (one mail's sending) to the thread; False when too many wait."""
         self._ensure_thread()
         try:
-            self._queue.put_nowait((handler, args, kwargs))
+            self._queue.put_nowait(send)
         except queue.Full:
             return False
         return True
@@ -138,9 +141,7 @@ class Outbox:
                 return
             self._pid = os.getpid()
             self._queue = queue.Queue(maxsize=self._queue.maxsize)
-            self._thread = threading.Thread(
-                target=self._send_forever, name="error-mail", daemon=True
-            )
+            self._thread = threading.Thread(target=self._send_forever, name="mail", daemon=True)
             self._thread.start()
             # A worker that stops (a deploy, a restart) sends what it has first, briefly:
             # the platform kills it 30 s after asking it to stop.
@@ -149,12 +150,12 @@ class Outbox:
     def _send_forever(self) -> None:
         mails = self._queue
         while True:
-            handler, args, kwargs = mails.get()
+            send = mails.get()
             try:
-                AdminEmailHandler.send_mail(handler, *args, **kwargs)
+                send()
             except Exception:
-                # The connection fails silently; anything else must not end the thread.
-                logger.warning("Error mail not sent", exc_info=True)
+                # A server that fails must not end the thread, nor reach a visitor.
+                logger.warning("Mail not sent", exc_info=True)
             finally:
                 mails.task_done()
 
@@ -185,7 +186,15 @@ class BackgroundAdminEmailHandler(AdminEmailHandler):
     def send_mail(self, subject: Any, message: Any, *args: Any, **kwargs: Any) -> None:
         # The last pass of the one scrubber over all the mail says, whatever wrote it.
         kwargs = {**kwargs, "html_message": _scrub_optional(kwargs.get("html_message"))}
-        if not OUTBOX.put(self, (scrub(str(subject)), scrub(str(message)), *args), kwargs):
+        send = partial(
+            AdminEmailHandler.send_mail,
+            self,
+            scrub(str(subject)),
+            scrub(str(message)),
+            *args,
+            **kwargs,
+        )
+        if not OUTBOX.put(send):
             logger.warning("Error mail dropped: too many waiting to be sent")
 
 

@@ -11,10 +11,13 @@ import time
 from http import HTTPStatus
 
 from django.contrib.auth import get_user_model
+from django.core import mail
+from django.core.mail import EmailMessage
 from django.test import Client
 
 from apps.accounts.models import User
 from apps.accounts.services import user_email_mark_verified
+from apps.core.reporting import OUTBOX
 
 PASSWORD = "a-long-passphrase-9"
 SIGN_IN = "/accounts/login/"
@@ -67,3 +70,13 @@ def recovery_codes(client: Client) -> list[str]:
     field = re.search(r'<textarea[^>]*id="recovery_codes"[^>]*>(.*?)</textarea>', page.text, re.S)
     assert field is not None, page.text
     return field.group(1).split()
+
+
+def sent() -> list[EmailMessage]:
+    """The mail sent so far, once the mail thread has handed over what it was given.
+
+    With tasks run in the request (the tests' backend), account mail goes through the
+    process's mail thread, so a stalled mail server holds no request.
+    """
+    OUTBOX.join()
+    return list(mail.outbox)

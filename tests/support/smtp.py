@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime
 import ipaddress
 import socket
 import ssl
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -185,3 +187,41 @@ def use_email_url(
             setattr(settings, name, value)
     # The client trusts the throwaway CA, as it would a provider's real one.
     monkeypatch.setenv("SSL_CERT_FILE", str(certificate.ca_file))
+
+
+class StallingMailbox:
+    """An SMTP server that holds each message at DATA until the test lets it go."""
+
+    def __init__(self) -> None:
+        self.arrived = threading.Event()
+        self.release = threading.Event()
+        self.delivered: list[bytes] = []
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        self.arrived.set()
+        while not self.release.is_set():
+            await asyncio.sleep(0.05)
+        content = envelope.content
+        self.delivered.append(content if isinstance(content, bytes) else b"")
+        return "250 Message accepted for delivery"
+
+
+@contextmanager
+def stalling_smtp_server(settings: Settings) -> Iterator[StallingMailbox]:
+    """Django's SMTP backend pointed at a server that holds every message at DATA."""
+    from apps.core.reporting import OUTBOX
+
+    mailbox = StallingMailbox()
+    controller = Controller(mailbox, hostname=HOST, port=free_port())
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = HOST, controller.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_TIMEOUT = 60
+    try:
+        yield mailbox
+    finally:
+        mailbox.release.set()
+        OUTBOX.join()
+        controller.stop()

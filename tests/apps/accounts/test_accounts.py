@@ -7,12 +7,12 @@ from http import HTTPStatus
 
 import pytest
 from allauth.account.models import EmailAddress
-from django.core import mail
 from django.test import Client
 from pytest_django import Settings
 
 from apps.accounts.models import User
-from tests.support.accounts import PASSWORD, SIGN_IN, sign_in, verified_user
+from tests.support.accounts import PASSWORD, SIGN_IN, sent, sign_in, verified_user
+from tests.support.smtp import stalling_smtp_server
 
 pytestmark = pytest.mark.django_db
 
@@ -27,8 +27,8 @@ def sign_up(client: Client, email: str, password: str = PASSWORD) -> str:
 
 
 def confirm_link(message_index: int = -1) -> str:
-    link = CONFIRM_LINK.search(str(mail.outbox[message_index].body))
-    assert link is not None, mail.outbox[message_index].body
+    link = CONFIRM_LINK.search(str(sent()[message_index].body))
+    assert link is not None, sent()[message_index].body
     return link.group(1)
 
 
@@ -74,8 +74,8 @@ def test_signing_up_with_a_registered_address_answers_as_for_a_new_one() -> None
     assert known == new
     assert User.objects.filter(email__iexact="ada@example.com").count() == 1
     # The owner is told by mail; the visitor learns nothing from the page.
-    assert [message.to for message in mail.outbox] == [["ada@example.com"], ["grace@example.com"]]
-    assert "confirm-email" not in mail.outbox[0].body
+    assert [message.to for message in sent()] == [["ada@example.com"], ["grace@example.com"]]
+    assert "confirm-email" not in sent()[0].body
 
 
 def test_a_wrong_password_and_an_unknown_address_get_the_same_answer() -> None:
@@ -108,7 +108,7 @@ def test_account_mail_is_sent_by_a_task(settings: Settings) -> None:
 
     sign_up(Client(), "grace@example.com")
 
-    assert mail.outbox == []
+    assert sent() == []
     [result] = default_task_backend.results  # type: ignore[attr-defined]
     assert result.task.name == "account_mail_send"
     assert result.kwargs["to"] == ["grace@example.com"]
@@ -209,3 +209,17 @@ def test_the_pages_that_ask_for_a_passkey_let_this_site_alone_use_webauthn(
     assert sign_in_page["publickey-credentials-create"] == "(self)"
     assert sign_in_page["camera"] == "()"
     assert sign_up_page["publickey-credentials-get"] == "()"
+
+
+def test_a_stalled_mail_server_holds_no_sign_up(settings: Settings) -> None:
+    with stalling_smtp_server(settings) as server:
+        answered = Client().post(SIGN_UP, {"email": "ada@example.com", "password1": PASSWORD})
+        assert server.arrived.wait(timeout=30)
+        # The server still holds the verification mail: the answer was not waiting for it.
+        held = not server.delivered
+        server.release.set()
+        sent()
+
+    assert answered.status_code == HTTPStatus.FOUND
+    assert held
+    assert len(server.delivered) == 1

@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-import asyncio
 import io
 import logging
 import sys
-import threading
 from collections.abc import Iterator
 from http import HTTPStatus
 
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import SMTP, Envelope, Session
 from django.core import mail
 from django.test import Client, override_settings
 from django.urls import reverse
 from pytest_django import Settings
 
 from apps.core.reporting import OUTBOX, OneLineWarning, RateLimit
-from tests.support.smtp import HOST, free_port
+from tests.support.smtp import StallingMailbox, stalling_smtp_server
 
 FLOOD = 20
 SECURITY_HEADERS = (
@@ -131,40 +127,11 @@ def test_the_one_line_filter_leaves_the_original_record_to_other_handlers() -> N
     assert (record.levelname, record.exc_info is not None) == ("ERROR", True)
 
 
-class StallingMailbox:
-    """An SMTP server that holds each message at DATA until the test lets it go."""
-
-    def __init__(self) -> None:
-        self.arrived = threading.Event()
-        self.release = threading.Event()
-        self.delivered: list[bytes] = []
-
-    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
-        self.arrived.set()
-        while not self.release.is_set():
-            await asyncio.sleep(0.05)
-        content = envelope.content
-        self.delivered.append(content if isinstance(content, bytes) else b"")
-        return "250 Message accepted for delivery"
-
-
 @pytest.fixture
 def stalling_smtp(settings: Settings) -> Iterator[StallingMailbox]:
-    mailbox = StallingMailbox()
-    controller = Controller(mailbox, hostname=HOST, port=free_port())
-    controller.start()
     settings.ADMINS = [("Ada", "ada@example.com")]
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = HOST, controller.port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    settings.EMAIL_TIMEOUT = 60
-    try:
+    with stalling_smtp_server(settings) as mailbox:
         yield mailbox
-    finally:
-        mailbox.release.set()
-        OUTBOX.join()
-        controller.stop()
 
 
 @pytest.mark.django_db
