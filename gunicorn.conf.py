@@ -20,7 +20,7 @@ bind = f"0.0.0.0:{os.environ['PORT']}" if os.environ.get("PORT") else "127.0.0.1
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 
 # Threads let one worker wait on the database for one request while serving
-# another: measured on 2 workers (docs/performance.md), 4 threads served a page
+# another: measured on 2 workers, 4 threads served a page
 # that waits 20 ms on PostgreSQL at 2 to 3x the rate of sync workers, and a
 # CPU-bound page as fast. Pages that only compute: GUNICORN_THREADS=1 or 2.
 # Each thread keeps one database connection open, so workers x threads per
@@ -46,7 +46,7 @@ keepalive = 95
 preload_app = True
 
 # No max_requests: a restarted worker pays a cold start and refills its caches,
-# and nothing here grows without bound (docs/performance.md says when to set it).
+# and nothing here grows without bound; set it only if a worker's memory grows.
 
 
 def pre_fork(server: object, worker: object) -> None:

@@ -1,7 +1,7 @@
 """
 gunicorn.conf.py against Heroku's limits: read the way gunicorn reads it.
 
-The emulation in proof/heroku/test_heroku.py runs it for real; these check the choices a
+The proof kit's Heroku emulation runs it for real; these check the choices a
 quick run cannot reach (the defaults, the environment variables, the limits).
 """
 

@@ -1,6 +1,6 @@
 """app.json and the Procfile: the worker is declared; the button is as it was.
 
-That docker-compose.yml runs the same worker is proved in proof/starter (it reads YAML).
+That docker-compose.yml runs the same worker is proved by the proof kit (it reads YAML).
 """
 
 from __future__ import annotations

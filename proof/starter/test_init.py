@@ -117,6 +117,7 @@ def test_the_initialised_project_passes_its_tests_and_the_release_gate(
             "DEBUG": "false",
             "ALLOWED_HOSTS": "acme.example.com",
             "USE_SSL": "true",
+            "ADMIN_2FA": "true",
         },
         capture_output=True,
         text=True,

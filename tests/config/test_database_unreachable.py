@@ -1,7 +1,7 @@
 """A database manage.py cannot open stops it with one line; every other error keeps its traceback.
 
 These need no database server: a refused port and a missing folder fail the same way on every
-machine. proof/heroku/test_release_database.py adds the cases a real PostgreSQL server answers.
+machine. The proof kit adds the cases a real PostgreSQL server answers.
 """
 
 from __future__ import annotations

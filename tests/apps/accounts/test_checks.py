@@ -10,9 +10,8 @@ from pytest_django import Settings
 
 from tests.support.settings import apply_production_settings
 
-ACCOUNTS_IDS = {f"bastion.W{n}" for n in range(180, 200)} | {
-    f"bastion.E0{n}" for n in range(50, 60)
-}
+ACCOUNTS_IDS = {f"bastion.W{n}" for n in range(180, 200)}
+ACCOUNTS_IDS |= {f"bastion.E0{n}" for n in range(50, 60)}
 
 
 def findings() -> set[str]:
