@@ -304,10 +304,10 @@ class Env(BaseSettings):
         description="a whole number of seconds from 1 to 604800 (7 days)",
     )
     # boto3 reads these itself when AWS_S3_ENDPOINT_URL is unset; read here for the gate.
-    AWS_ENDPOINT_URL_S3: str | None = Field(
+    AWS_ENDPOINT_URL_S3: HttpURL = Field(
         None, description="boto3's own S3 endpoint variable, an http(s) URL"
     )
-    AWS_ENDPOINT_URL: str | None = Field(
+    AWS_ENDPOINT_URL: HttpURL = Field(
         None, description="boto3's endpoint for every AWS service, an http(s) URL"
     )
     # Background tasks: run in the request (immediate) or by the worker process (database).
