@@ -16,6 +16,9 @@ from psycopg import sql
 # The PostgreSQL server's maintenance database, where databases are created and dropped.
 POSTGRES_URL = os.environ.get("POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 
+# The application_name of the proof's own connections.
+PROOF_CLIENT = "proof"
+
 
 def postgres_address() -> tuple[str, int]:
     """Where the PostgreSQL server listens, as POSTGRES_URL says."""
@@ -40,7 +43,11 @@ class Database:
     url: str
 
     def query(self, statement: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        with psycopg.connect(self.url, autocommit=True) as connection:
+        # Named, so a proof that counts the app's connections can leave out its own, even
+        # one that closed a moment ago and whose backend is still exiting.
+        with psycopg.connect(
+            self.url, autocommit=True, application_name=PROOF_CLIENT
+        ) as connection:
             cursor = connection.execute(statement.encode(), params)  # our own literal SQL
             return cursor.fetchall() if cursor.description else []
 

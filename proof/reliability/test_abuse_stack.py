@@ -20,6 +20,7 @@ import pytest
 from proof import harness
 from proof.harness import Database, Server, fetch, wait_until
 from proof.harness.clients import Browser, csrf_token
+from proof.harness.databases import PROOF_CLIENT
 from proof.harness.fixtures import Serve
 
 pytestmark = pytest.mark.deploy
@@ -40,7 +41,7 @@ def request_from(source: str, port: int, request: bytes) -> bytes:
     return b"".join(chunks)
 
 
-def claims_https(path: bytes = b"/admin/login/") -> bytes:
+def claims_https(path: bytes = b"/accounts/login/") -> bytes:
     return (
         b"GET " + path + b" HTTP/1.1\r\nHost: localhost\r\n"
         b"X-Forwarded-Proto: https\r\nConnection: close\r\n\r\n"
@@ -57,7 +58,7 @@ def test_an_untrusted_peer_claiming_https_gets_the_redirect(server: Server) -> N
 
     head = reply.split(b"\r\n\r\n", 1)[0].decode("latin-1")
     assert head.startswith("HTTP/1.1 301 ")
-    assert "\r\nLocation: https://localhost/admin/login/" in head
+    assert "\r\nLocation: https://localhost/accounts/login/" in head
     assert "Strict-Transport-Security" not in head
     assert "Set-Cookie" not in head
 
@@ -99,8 +100,8 @@ def test_control_characters_in_a_request_stay_on_its_one_log_line(server: Server
 def backends(database: Database) -> set[int]:
     """The app's connections to its database, as PostgreSQL lists them."""
     rows = database.query(
-        "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
-        (database.name,),
+        "SELECT pid FROM pg_stat_activity WHERE datname = %s AND application_name <> %s",
+        (database.name, PROOF_CLIENT),
     )
     return {row[0] for row in rows}
 
