@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.checks import CheckMessage, Tags, Warning, register
+from django.db import connection
 from django_tasks import task_backends
 from django_tasks_db.backend import DatabaseBackend
 
@@ -224,7 +225,13 @@ def check_lost_tasks(app_configs: Sequence[Any] | None = None, **kwargs: Any) ->
     """Tasks RUNNING past TASKS_STALE_AFTER_SECONDS: their worker died (`check --database`)."""
     if not isinstance(task_backends["default"], DatabaseBackend):
         return []
+    from django_tasks_db.models import DBTaskResult
+
     from apps.core.lost_tasks import stale_tasks
+
+    # `migrate` runs the database checks before it creates the table: nothing is lost yet.
+    if DBTaskResult._meta.db_table not in connection.introspection.table_names():
+        return []
 
     stale = stale_tasks()
     if not stale:

@@ -102,3 +102,17 @@ def test_db_worker_with_the_immediate_backend_stops_with_one_line() -> None:
         "enqueues them, so a worker has nothing to do. Set TASKS_BACKEND=database, or "
         "remove the worker process."
     ]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("database_tasks")
+def test_the_check_passes_before_migrate_creates_the_tasks_table() -> None:
+    from django.db import connection
+
+    with connection.schema_editor() as editor:
+        editor.delete_model(DBTaskResult)
+    try:
+        assert check_lost_tasks() == []
+    finally:
+        with connection.schema_editor() as editor:
+            editor.create_model(DBTaskResult)
