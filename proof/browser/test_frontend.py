@@ -63,7 +63,7 @@ def reported(caplog: pytest.LogCaptureFixture, tab: Tab, count: int) -> list[tup
         reports = [
             json.loads(record.getMessage().removeprefix("csp-violation "))
             for record in caplog.records
-            if record.name == "bastion.csp" and record.levelno == logging.WARNING
+            if record.name == "apps.core.views" and record.levelno == logging.WARNING
         ]
         return [(r["effective-directive"], r["blocked-uri"]) for r in reports]
 

@@ -107,6 +107,8 @@ def production_env(database: str, port: int) -> dict[str, str]:
         "SECRET_KEY": secrets.token_urlsafe(50),
         "USE_SSL": "true",
         "ALLOWED_HOSTS": HOST,
+        # Staff enter the admin with a second factor (deploy check bastion.W181).
+        "ADMIN_2FA": "true",
         "DATABASE_URL": f"{POSTGRES}/{database}",
         "PORT": str(port),
         # gunicorn.conf.py binds 0.0.0.0:$PORT; the test keeps it on loopback.

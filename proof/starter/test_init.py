@@ -188,7 +188,7 @@ def test_init_without_the_proof_kit_never_installs_it(
 
 # What the demo and the proof kit were: once removed, no kept file may send a reader there.
 REMOVED = re.compile(
-    r"proof/|apps/demo|make (prove|bench|remove-demo)|PROOF=|performance\.(md|png)"
+    r"proof/|apps[/]demo|make (prove|bench|remove-demo)|PROOF=|performance\.(md|png)"
 )
 
 
