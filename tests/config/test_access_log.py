@@ -15,12 +15,16 @@ from config.access_log import AccessLogger
 from tests.support.settings import REPO
 
 
-def access_line(path: str, query: str = "", user_agent: str = "curl/8") -> str:
-    """The line gunicorn.conf.py's access log format writes for one request."""
+def access_line(
+    path: str, query: str = "", user_agent: str = "curl/8", log_format: str | None = None
+) -> str:
+    """The line gunicorn.conf.py's access log format (or `log_format`) writes for one request."""
     config = Config()
     for name, value in runpy.run_path(str(REPO / "gunicorn.conf.py")).items():
         if name in config.settings:
             config.set(name, value)
+    if log_format is not None:
+        config.set("access_log_format", log_format)
     logger = AccessLogger(config)
     environ = {
         "REQUEST_METHOD": "GET",
@@ -82,3 +86,16 @@ def test_a_password_reset_link_and_a_secret_parameter_are_masked() -> None:
     assert "cz7x1k-4f0e9a2b" not in line
     assert "t0k3n" not in line
     assert "/admin/reset/********/********/" in line
+
+
+def test_an_owners_format_is_escaped_whatever_atoms_it_names() -> None:
+    # Only the atoms a format names are escaped, so a header named in any case, the
+    # request line and an environ variable must each be found and escaped.
+    line = access_line(
+        "/x\ny",
+        user_agent="a\nb",
+        log_format='%(r)s ua="%({User-Agent}i)s" path="%({path_info}e)s" id=%({X-Request-Id}i)s',
+    )
+
+    assert "\n" not in line
+    assert line == 'GET /x\\x0ay HTTP/1.1 ua="a\\x0ab" path="/x\\x0ay" id=r1'
