@@ -108,9 +108,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # django-allauth's: the sign-in flow's state, and each session's device and address.
+    # django-allauth's: the sign-in flow's state. (allauth's UserSessionsMiddleware is
+    # left out: it only serves USERSESSIONS_TRACK_ACTIVITY, which is off below.)
     "allauth.account.middleware.AccountMiddleware",
-    "allauth.usersessions.middleware.UserSessionsMiddleware",
     # Django's, making the message storage only when a page adds or shows a message.
     "apps.core.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -262,7 +262,10 @@ MFA_RECOVERY_CODE_COUNT = 10
 MFA_RATE_LIMITS: dict[str, str | bool] = {"webauthn_login": "10/m/ip"}
 # Trusting a browser would let a stolen password alone in for weeks.
 MFA_TRUST_ENABLED = False
-# Which sessions a user has, where from, and a button that signs the others out.
+# Which sessions a user has, where from, and a button that signs the others out. Each is
+# recorded at sign-in. Tracking its address and last visit on every request would take
+# allauth's UserSessionsMiddleware (14 µs a request, docs/performance.md) and a write
+# whenever they change; turn both on together if the sessions page should show them.
 USERSESSIONS_TRACK_ACTIVITY = False
 
 # Failures are counted in the database, which every process and dyno shares.

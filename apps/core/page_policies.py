@@ -36,8 +36,16 @@ def declared() -> dict[str, dict[str, Sources]]:
 
 def prefix_for(path: str) -> str | None:
     """The longest declared prefix this path starts with, or None."""
-    matching = [prefix for prefix in declared() if path.startswith(prefix)]
-    return max(matching, key=len, default=None)
+    prefixes = _longest_first(tuple(declared()))
+    # Every request asks, and most paths match no prefix: one call tells them apart.
+    if not path.startswith(prefixes):
+        return None
+    return next(prefix for prefix in prefixes if path.startswith(prefix))
+
+
+@cache
+def _longest_first(prefixes: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(sorted(prefixes, key=len, reverse=True))
 
 
 def csp_additions(path: str) -> Sources:
