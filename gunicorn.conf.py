@@ -19,26 +19,37 @@ bind = f"0.0.0.0:{os.environ['PORT']}" if os.environ.get("PORT") else "127.0.0.1
 # 512 MB Basic dyno); 2 is the same default anywhere else.
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 
-# Threads let one worker wait on the database for one request while serving
-# another: measured on 2 workers, 4 threads served a page
-# that waits 20 ms on PostgreSQL at 2 to 3x the rate of sync workers, and a
-# CPU-bound page as fast. Pages that only compute: GUNICORN_THREADS=1 or 2.
+# One request at a time per worker (gunicorn's sync workers) by default: measured on
+# 2 workers and 2 cores (docs/performance.md), they served a page that computes
+# for 8 ms at 1.05x the rate of plain Django with 0.9x its p99, where 4 threads per
+# worker cost every request more CPU (the threads take turns on the interpreter)
+# and one worker holding most keep-alive connections left the other idle (0.3x).
+# A page that waits 20 ms on PostgreSQL was still served at 1.2x plain Django's
+# rate. GUNICORN_THREADS=2 or more (gthread workers) lets a worker serve others
+# while one waits on the database or another service: for pages that mostly wait.
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+worker_class = "gthread" if threads > 1 else "sync"
+# With threads, each worker listens on its own socket and the kernel spreads new
+# connections between them; on one shared socket the worker that wakes first
+# accepts a burst of them and keeps them alive (measured: 98% of the work on
+# one worker). A sync worker takes a connection only when idle, so shares one.
 # Each thread keeps one database connection open, so workers x threads per
 # dyno must fit the database's connection limit (docs/heroku.md).
-worker_class = "gthread"
-threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+reuse_port = threads > 1
 
-# A worker whose main loop stops answering for 20 s is killed and replaced.
-# With threads this is a heartbeat, not a per-request limit: the router
-# answers the client with an H12 error after 30 s whatever the app does.
+# A worker that answers nothing for 20 s is killed and replaced: for a sync
+# worker that is one request taking 20 s; with threads, a heartbeat of the
+# worker's main loop. Either way the router answers the client with an H12
+# error after 30 s whatever the app does.
 timeout = 20
 
 # On SIGTERM finish in-flight requests for up to 20 s, inside the 30 s
 # Heroku (and `docker stop`) wait before SIGKILL.
 graceful_timeout = 20
 
-# Longer than the router's 90 s idle timeout, so the router closes idle
-# connections first and never sends a request into one gunicorn just closed.
+# With threads: longer than the router's 90 s idle timeout, so the router closes
+# idle connections first and never sends a request into one gunicorn just closed.
+# (A sync worker closes each connection after its response, and says so.)
 keepalive = 95
 
 # Load the app once in the master: workers fork with it already imported

@@ -62,6 +62,19 @@ def test_workers_and_threads_follow_the_environment(monkeypatch: pytest.MonkeyPa
 
     assert (settings["workers"], settings["threads"]) == (5, 3)
     assert settings["worker_class"] == "gthread"
+    # Threaded workers each listen on their own socket, so the kernel spreads connections.
+    assert settings["reuse_port"] is True
+
+
+def test_by_default_each_worker_serves_one_request_at_a_time_from_a_shared_socket(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    settings = load(monkeypatch)
+
+    assert (settings["worker_class"], settings["threads"]) == ("sync", 1)
+    # An idle sync worker takes the next connection; separate sockets would queue one
+    # behind a busy worker while the other idles.
+    assert settings["reuse_port"] is False
 
 
 def test_the_default_database_connections_fit_the_smallest_postgres_plan(

@@ -240,7 +240,7 @@ def production_env(stage: str, database_url: str) -> dict[str, str]:
             "DATABASE_URL": database_url,
             # The project's settings plus the proof site, which serves the form page.
             "DJANGO_SETTINGS_MODULE": SITE_SETTINGS,
-            # One worker (gthread, 4 threads) is plenty for a scan.
+            # One worker is plenty for a scan.
             "WEB_CONCURRENCY": "1",
         }
     )

@@ -15,9 +15,11 @@ from proof.harness.proxies import TcpProxy
 
 pytestmark = pytest.mark.deploy
 
-GRACEFUL_TIMEOUT = runpy.run_path(str(GUNICORN_CONF))["graceful_timeout"]
-# No more than one worker's threads, so none of them waits in a queue instead of the database.
-IN_FLIGHT = 4
+SHIPPED = runpy.run_path(str(GUNICORN_CONF))
+GRACEFUL_TIMEOUT = SHIPPED["graceful_timeout"]
+# As many as the server serves at once (the serve fixture's 2 workers, each with its
+# threads), so none of them waits in a queue instead of the database.
+IN_FLIGHT = 2 * SHIPPED["threads"]
 HELD_SECONDS = 2
 # A page that writes to the database on every request (the proof site's counter).
 COUNTER = "/proof/count/"

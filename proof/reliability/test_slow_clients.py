@@ -1,11 +1,12 @@
 """Slow clients against the production stack, behind the image's buffering front.
 
-Clients that trickle their headers or body a byte at a time each hold one of gunicorn's
-threads until the request is whole (gunicorn 27 has no limit on how long a request may
-take to arrive): 2 workers x 4 threads stall behind 8 of them. docker/nginx/ ships the
-front that reads requests whole first; here it runs (Debian's nginx) in front of gunicorn
-with gunicorn.conf.py, and a normal request must still answer promptly while 32 slow
-clients are connected. Every process listens on 127.0.0.1 and is stopped by its PID.
+Clients that trickle their headers or body a byte at a time each hold a gunicorn worker
+(or one of its threads) until the request is whole (gunicorn 27 has no limit on how long
+a request may take to arrive): 2 workers stall behind 2 of them, or 8 with 4 threads
+each. docker/nginx/ ships the front that reads requests whole first; here it runs
+(Debian's nginx) in front of gunicorn with gunicorn.conf.py, and a normal request must
+still answer promptly while 32 slow clients are connected. Every process listens on
+127.0.0.1 and is stopped by its PID.
 """
 
 from __future__ import annotations
