@@ -317,8 +317,10 @@ def targets(summary: dict[str, Any]) -> list[dict[str, Any]]:
         ("cold start to the first 200", cold, "<=", 1.3),
         ("whole-server Pss (master and workers)", pss, "<=", 1.0),
         ("errors, every stack and endpoint (a count)", errors, "==", 0),
-        ("database page req/s", ratio("requests_per_second", "database"), None, 0),
-        ("database page p99", ratio("p99_ms", "database"), None, 0),
+        # The page that waits on PostgreSQL must not be what the shipped server gives up
+        # for the CPU-bound page: at least plain Django's rate and p99 within its bound.
+        ("database page req/s", ratio("requests_per_second", "database"), ">=", 1.0),
+        ("database page p99", ratio("p99_ms", "database"), "<=", 1.3),
         ("/healthz p99", ratio("p99_ms", "healthz"), None, 0),
         ("page req per server CPU-s", ratio("requests_per_cpu_second", "page"), None, 0),
         (

@@ -42,19 +42,26 @@ class Variant:
 
 
 VARIANTS = (
-    Variant("sync", "sync", {"worker_class": "sync", "threads": 1}),
-    Variant("gthread1", "gthread, 1 thread", {"worker_class": "gthread", "threads": 1}),
-    Variant("gthread2", "gthread, 2 threads", {"worker_class": "gthread", "threads": 2}),
-    Variant("gthread4", "gthread, 4 threads", {"worker_class": "gthread", "threads": 4}),
+    Variant("sync", "sync (shipped)", {"worker_class": "sync", "threads": 1}),
     Variant(
-        "gthread4_no_log",
-        "gthread, 4 threads, no access log",
-        {"worker_class": "gthread", "threads": 4, "accesslog": None},
+        "sync_no_log",
+        "sync, no access log",
+        {"worker_class": "sync", "threads": 1, "accesslog": None},
     ),
     Variant(
-        "gthread4_keepalive2",
-        "gthread, 4 threads, keep-alive 2 s",
-        {"worker_class": "gthread", "threads": 4, "keepalive": 2},
+        "gthread2_reuse_port",
+        "gthread, 2 threads, a socket per worker",
+        {"worker_class": "gthread", "threads": 2, "reuse_port": True},
+    ),
+    Variant(
+        "gthread4_reuse_port",
+        "gthread, 4 threads, a socket per worker",
+        {"worker_class": "gthread", "threads": 4, "reuse_port": True},
+    ),
+    Variant(
+        "gthread4",
+        "gthread, 4 threads, one shared socket (shipped before)",
+        {"worker_class": "gthread", "threads": 4, "reuse_port": False},
     ),
 )
 
