@@ -100,10 +100,8 @@ MIDDLEWARE = [
     "apps.core.middleware.PrivateResponseMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # django-csp's, adding what PAGE_POLICIES declares for a page, with each policy
-    # built once (apps/core/middleware.py).
+    # built once and a nonce named on every HTML page (apps/core/middleware.py).
     "apps.core.middleware.CSPMiddleware",
-    # After django-csp's, so it sees each page before django-csp writes the header.
-    "apps.core.middleware.NoncedPagesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -124,26 +124,6 @@ def _names_a_nonce(response: HttpResponseBase) -> bool:
     )
 
 
-class NoncedPagesMiddleware:
-    """Every HTML page's policy names a nonce, whether or not the page used it.
-
-    django-csp names the nonce only once something asked for it (`request.csp_nonce`),
-    so a page without a script would get `script-src 'strict-dynamic'` alone: a policy
-    that allows no script, but that scanners such as the MDN HTTP Observatory grade as
-    invalid. Asking for the nonce of every HTML page keeps the policy in one form.
-    """
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        response = self.get_response(request)
-        is_redirect = 300 <= response.status_code < 400
-        if response.get("Content-Type", "").startswith("text/html") and not is_redirect:
-            str(request.csp_nonce)  # type: ignore[attr-defined]  # set by django-csp
-        return response
-
-
 # Stands in for the nonce while a policy is built once; never a nonce itself, which is base64.
 NONCE_PLACEHOLDER = "bastion-nonce-placeholder"
 # Views that compute their policy per request must not grow the cache without bound.
@@ -173,7 +153,21 @@ class CSPMiddleware(csp_middleware.CSPMiddleware):
 
     A subclass that overrides `get_policy_parts` again gets its parts built as
     django-csp builds them, uncached, so its own rule is never folded into a cached one.
+
+    Every HTML page's policy names a nonce, whether or not the page used it. django-csp
+    names the nonce only once something asked for it (`request.csp_nonce`), so a page
+    without a script would get `script-src 'strict-dynamic'` alone: a policy that
+    allows no script, but that scanners such as the MDN HTTP Observatory grade as
+    invalid. Asking for the nonce of every HTML page keeps the policy in one form.
     """
+
+    def process_response(
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
+        is_redirect = 300 <= response.status_code < 400
+        if response.get("Content-Type", "").startswith("text/html") and not is_redirect:
+            str(request.csp_nonce)  # type: ignore[attr-defined]  # set by process_request
+        return super().process_response(request, response)
 
     def get_policy_parts(
         self, request: HttpRequest, response: HttpResponseBase, report_only: bool = False
