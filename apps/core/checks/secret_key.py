@@ -64,13 +64,16 @@ def is_patterned(key: str) -> bool:
 
 def shipped_files(root: Path, skip: Iterable[Path] = ()) -> Iterator[Path]:
     """Every file of the deployed tree, less .env, local environments and build output."""
-    skipped = {path.resolve() for path in skip} | {(root / ".env").resolve()}
+    # Paths are compared as the walk makes them, under the resolved root: resolving each
+    # file instead cost a server's start-up 15 ms for a few hundred files.
+    root = root.resolve()
+    skipped = {str(path.resolve()) for path in skip} | {str(root / ".env")}
     for folder, dirs, files in os.walk(root):
         dirs[:] = [name for name in dirs if name not in SKIPPED_DIRS]
         for name in files:
-            path = Path(folder) / name
-            if path.resolve() not in skipped and not name.endswith((".pyc", ".sqlite3")):
-                yield path
+            path = os.path.join(folder, name)
+            if path not in skipped and not name.endswith((".pyc", ".sqlite3")):
+                yield Path(path)
 
 
 def files_containing(keys: Iterable[str], root: Path, skip: Iterable[Path] = ()) -> dict[str, Path]:
