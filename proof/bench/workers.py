@@ -120,7 +120,7 @@ def best(rounds: list[dict[str, Any]]) -> dict[str, Any]:
 
 def print_table(summary: dict[str, Any]) -> None:
     print(
-        f"\n{'variant':<34} {'page req/s':>11} {'p99 ms':>7} {'wait req/s':>10} {'p99 ms':>7}"
+        f"\n{'variant':<54} {'page req/s':>11} {'p99 ms':>7} {'wait req/s':>10} {'p99 ms':>7}"
         f" {'Rss MiB':>8} {'private MiB':>11} {'errors':>6}"
     )
     for variant in VARIANTS:
@@ -128,7 +128,7 @@ def print_table(summary: dict[str, Any]) -> None:
         page, wait = entry["pages"]["page"], entry["pages"]["database_wait"]
         errors = page["errors"] + wait["errors"]
         print(
-            f"{variant.label:<34} {page['requests_per_second']:11.0f} {page['p99_ms']:7.1f}"
+            f"{variant.label:<54} {page['requests_per_second']:11.0f} {page['p99_ms']:7.1f}"
             f" {wait['requests_per_second']:10.0f} {wait['p99_ms']:7.1f}"
             f" {entry['memory_kib']['rss'] / 1024:8.1f}"
             f" {entry['memory_kib']['private'] / 1024:11.1f} {errors:6d}"
@@ -167,7 +167,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 page = rounds[variant.key][-1]["pages"]["page"]
                 wait = rounds[variant.key][-1]["pages"]["database_wait"]
                 print(
-                    f"  {variant.label:<34} page {page['requests_per_second']:5.0f} req/s"
+                    f"  {variant.label:<54} page {page['requests_per_second']:5.0f} req/s"
                     f" p99 {page['p99_ms']:6.1f} ms, wait {wait['requests_per_second']:5.0f}"
                     f" req/s p99 {wait['p99_ms']:6.1f} ms",
                     flush=True,
