@@ -9,6 +9,18 @@ Settings given in GUNICORN_CMD_ARGS take precedence over this file.
 
 import gc
 import os
+import sys
+
+
+def _count(name: str, default: str) -> int:
+    """A whole number of at least 1 from the environment, or one line and exit status 3."""
+    value = os.environ.get(name, "").strip() or default
+    if not value.isdigit() or int(value) < 1:
+        fix = "set it to a whole number of 1 or more (1, 2, 4...), or unset it"
+        print(f"{name}={value!r} is not a count: {fix}", file=sys.stderr)
+        raise SystemExit(3)
+    return int(value)
+
 
 # Heroku and most platforms say which port to listen on in $PORT, and their
 # router or proxy connects from outside: every interface then (the image sets
@@ -17,17 +29,17 @@ bind = f"0.0.0.0:{os.environ['PORT']}" if os.environ.get("PORT") else "127.0.0.1
 
 # Heroku sets WEB_CONCURRENCY at dyno boot from the dyno's memory (2 on a
 # 512 MB Basic dyno); 2 is the same default anywhere else.
-workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+workers = _count("WEB_CONCURRENCY", "2")
 
 # One request at a time per worker (gunicorn's sync workers) by default: measured on
 # 2 workers and 2 cores (docs/performance.md), they served a page that computes
-# for 8 ms at 1.05x the rate of plain Django with 0.9x its p99, where 4 threads per
+# for 8 ms at 1.07x the rate of plain Django with 0.87x its p99, where 4 threads per
 # worker cost every request more CPU (the threads take turns on the interpreter)
 # and one worker holding most keep-alive connections left the other idle (0.3x).
 # A page that waits 20 ms on PostgreSQL was still served at 1.2x plain Django's
 # rate. GUNICORN_THREADS=2 or more (gthread workers) lets a worker serve others
 # while one waits on the database or another service: for pages that mostly wait.
-threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+threads = _count("GUNICORN_THREADS", "1")
 worker_class = "gthread" if threads > 1 else "sync"
 # With threads, each worker listens on its own socket and the kernel spreads new
 # connections between them; on one shared socket the worker that wakes first

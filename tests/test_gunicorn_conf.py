@@ -111,3 +111,29 @@ def test_forwarded_headers_are_trusted_from_loopback_unless_told_otherwise(
 def test_log_level_follows_the_app_setting(monkeypatch: pytest.MonkeyPatch) -> None:
     assert load(monkeypatch, LOG_LEVEL="WARNING")["loglevel"] == "warning"
     assert load(monkeypatch)["loglevel"] == "info"
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        *[("GUNICORN_THREADS", value) for value in ("two", "0", "-1", "2.5")],
+        # gunicorn reads WEB_CONCURRENCY itself before this file, and stops on a value
+        # int() refuses with its own traceback; a number below 1 reaches this file.
+        ("WEB_CONCURRENCY", "0"),
+        ("WEB_CONCURRENCY", "-1"),
+    ],
+)
+def test_a_count_that_is_not_one_stops_the_server_with_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], name: str, value: str
+) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        load(monkeypatch, **{name: value})
+
+    assert stopped.value.code == 3
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith(f"{name}={value!r} is not a count: set it to a whole number")
+
+
+def test_an_empty_count_is_unset(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert load(monkeypatch, WEB_CONCURRENCY="", GUNICORN_THREADS=" ")["workers"] == 2
