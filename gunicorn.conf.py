@@ -32,7 +32,7 @@ bind = f"0.0.0.0:{os.environ['PORT']}" if os.environ.get("PORT") else "127.0.0.1
 workers = _count("WEB_CONCURRENCY", "2")
 
 # One request at a time per worker (gunicorn's sync workers) by default: measured on
-# 2 workers and 2 cores (docs/performance.md), they served a page that computes
+# 2 workers and 2 cores, they served a page that computes
 # for 8 ms at 1.07x the rate of plain Django with 0.87x its p99, where 4 threads per
 # worker cost every request more CPU (the threads take turns on the interpreter)
 # and one worker holding most keep-alive connections left the other idle (0.3x).

@@ -262,7 +262,7 @@ MFA_RATE_LIMITS: dict[str, str | bool] = {"webauthn_login": "10/m/ip"}
 MFA_TRUST_ENABLED = False
 # Which sessions a user has, where from, and a button that signs the others out. Each is
 # recorded at sign-in. Tracking its address and last visit on every request would take
-# allauth's UserSessionsMiddleware (14 µs a request, docs/performance.md) and a write
+# allauth's UserSessionsMiddleware (14 µs on every request) and a write
 # whenever they change; turn both on together if the sessions page should show them.
 USERSESSIONS_TRACK_ACTIVITY = False
 
