@@ -44,6 +44,7 @@ from proof.harness.project import (
     hashed_static_path,
     production_env,
     release,
+    requests_served_at_once,
     run_checked,
     unavailable,
 )
@@ -74,6 +75,7 @@ __all__ = [
     "postgres_address",
     "production_env",
     "release",
+    "requests_served_at_once",
     "run_checked",
     "unavailable",
     "wait_until",

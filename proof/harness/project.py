@@ -23,6 +23,19 @@ BIN = Path(sys.executable).parent
 # pytest run finds it where `make install` puts it by default.
 UV = Path(os.environ.get("PROOF_UV") or REPO / ".tools" / "bin" / "uv")
 
+
+def requests_served_at_once(workers: int) -> int:
+    """How many requests gunicorn.conf.py's server is sure to be serving at once.
+
+    One per sync worker (a busy one takes no connection), or one worker's threads: with
+    threads, the kernel may hand every connection to the same worker's socket.
+    """
+    import runpy
+
+    threads: int = runpy.run_path(str(GUNICORN_CONF))["threads"]
+    return threads if threads > 1 else workers
+
+
 # Every request names this host, as a browser would the site's domain; the app lists it
 # in ALLOWED_HOSTS. Connections still go to 127.0.0.1.
 HOST = "localhost"

@@ -30,15 +30,15 @@ import psycopg
 import pytest
 
 from proof import harness
-from proof.harness import free_port, port_is_open
+from proof.harness import free_port, port_is_open, requests_served_at_once
 from proof.heroku import heroku
 from proof.heroku.heroku import APP_HOST, Postgres, TlsRefusingPostgres, WebDyno
 
 pytestmark = pytest.mark.deploy
 
-# As many slow requests as one worker has threads, so every one of them is
-# handed to a thread however gunicorn spreads connections over its workers.
-IN_FLIGHT_REQUESTS = 4
+# As many slow requests as the dyno (2 workers, heroku.py) surely serves at once, so
+# every one of them is handed to the app however gunicorn spreads connections.
+IN_FLIGHT_REQUESTS = requests_served_at_once(workers=2)
 ONE_YEAR = 365 * 24 * 3600
 
 
@@ -435,7 +435,7 @@ def _csp_report(index: int) -> bytes:
 
 
 def _start_slow_request(port: int, body: bytes) -> socket.socket:
-    """A POST whose body is held back until gunicorn has handed the request to a thread.
+    """A POST whose body is held back until gunicorn has handed the request to the app.
 
     With Expect: 100-continue gunicorn answers "100 Continue" as it passes the
     request to the app, so once it arrives the request is in flight.

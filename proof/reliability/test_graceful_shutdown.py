@@ -9,17 +9,16 @@ from http import HTTPStatus
 
 import pytest
 
-from proof.harness import GUNICORN_CONF, Database, fetch, wait_until
+from proof.harness import GUNICORN_CONF, Database, fetch, requests_served_at_once, wait_until
 from proof.harness.fixtures import Serve
 from proof.harness.proxies import TcpProxy
 
 pytestmark = pytest.mark.deploy
 
-SHIPPED = runpy.run_path(str(GUNICORN_CONF))
-GRACEFUL_TIMEOUT = SHIPPED["graceful_timeout"]
-# As many as the server serves at once (the serve fixture's 2 workers, each with its
-# threads), so none of them waits in a queue instead of the database.
-IN_FLIGHT = 2 * SHIPPED["threads"]
+GRACEFUL_TIMEOUT = runpy.run_path(str(GUNICORN_CONF))["graceful_timeout"]
+# As many as the server surely serves at once (the serve fixture runs 2 workers), so none
+# of them waits in a queue instead of the database.
+IN_FLIGHT = requests_served_at_once(workers=2)
 HELD_SECONDS = 2
 # A page that writes to the database on every request (the proof site's counter).
 COUNTER = "/proof/count/"
