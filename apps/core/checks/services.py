@@ -221,9 +221,18 @@ def check_report_limits(
 
 
 @register(Tags.database)
-def check_lost_tasks(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> list[CheckMessage]:
-    """Tasks RUNNING past TASKS_STALE_AFTER_SECONDS: their worker died (`check --database`)."""
-    if not isinstance(task_backends["default"], DatabaseBackend):
+def check_lost_tasks(
+    app_configs: Sequence[Any] | None = None,
+    databases: Sequence[str] | None = None,
+    **kwargs: Any,
+) -> list[CheckMessage]:
+    """Tasks RUNNING past TASKS_STALE_AFTER_SECONDS: their worker died (`check --database`).
+
+    Like Django's own database checks, it queries only when asked for `databases`: the
+    serve-time refusal asks for none, so a preloaded master opens no connection that its
+    forked workers would share.
+    """
+    if not databases or not isinstance(task_backends["default"], DatabaseBackend):
         return []
     from django_tasks_db.models import DBTaskResult
 

@@ -76,11 +76,11 @@ def test_a_lost_task_is_queued_again_if_safe_to_repeat_and_failed_otherwise() ->
 @pytest.mark.usefixtures("database_tasks")
 def test_the_check_reports_tasks_stuck_past_the_limit() -> None:
     running(UNSAFE, minutes_ago=1)
-    assert check_lost_tasks() == []
+    assert check_lost_tasks(databases=["default"]) == []
 
     running(UNSAFE, minutes_ago=30)
 
-    [warning] = check_lost_tasks()
+    [warning] = check_lost_tasks(databases=["default"])
     assert warning.id == "bastion.W170"
     assert "1 task(s)" in warning.msg
 
@@ -112,7 +112,19 @@ def test_the_check_passes_before_migrate_creates_the_tasks_table() -> None:
     with connection.schema_editor() as editor:
         editor.delete_model(DBTaskResult)
     try:
-        assert check_lost_tasks() == []
+        assert check_lost_tasks(databases=["default"]) == []
     finally:
         with connection.schema_editor() as editor:
             editor.create_model(DBTaskResult)
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("database_tasks")
+def test_the_check_asks_the_database_nothing_unless_databases_are_checked(
+    django_assert_num_queries: Any,
+) -> None:
+    running(UNSAFE, minutes_ago=30)
+
+    # As the serve-time refusal runs every check, before gunicorn forks its workers.
+    with django_assert_num_queries(0):
+        assert check_lost_tasks(app_configs=None, databases=None) == []
