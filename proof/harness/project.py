@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import runpy
 import secrets
 import subprocess
 import sys
@@ -30,8 +31,6 @@ def requests_served_at_once(workers: int) -> int:
     One per sync worker (a busy one takes no connection), or one worker's threads: with
     threads, the kernel may hand every connection to the same worker's socket.
     """
-    import runpy
-
     threads: int = runpy.run_path(str(GUNICORN_CONF))["threads"]
     return threads if threads > 1 else workers
 
