@@ -5,6 +5,7 @@ gunicorn reads exit status 3 from a worker as "failed to boot" and stops the
 master instead of respawning workers forever, so every refusal uses it: a bad
 environment value (config/env.py's load()), a configuration that must never
 serve users (config/wsgi.py) and a database that cannot be opened (manage.py).
+runserver's refusal of that database is the one exception, with status 1.
 Lines go to stderr and never quote a secret.
 """
 
@@ -20,15 +21,18 @@ from pydantic import SecretStr, ValidationError
 from pydantic_settings import BaseSettings
 
 CONFIG_ERROR_EXIT_STATUS = 3
+# Django's autoreloader starts runserver again whenever it exits with status 3 (its way
+# of reloading), so runserver's refusal uses 1 and stops once.
+RUNSERVER_EXIT_STATUS = 1
 # django.core.checks.Tags.commands, which django-stubs does not declare.
 COMMANDS_TAG = "commands"
 
 
-def fail(lines: list[str]) -> NoReturn:
-    """Print each line to stderr and stop with the status gunicorn treats as a boot error."""
+def fail(lines: list[str], status: int = CONFIG_ERROR_EXIT_STATUS) -> NoReturn:
+    """Print each line to stderr and stop, by default with gunicorn's boot-error status."""
     for line in lines:
         print(line, file=sys.stderr)
-    raise SystemExit(CONFIG_ERROR_EXIT_STATUS)
+    raise SystemExit(status)
 
 
 def error_lines(exc: ValidationError, model: type[BaseSettings]) -> list[str]:
@@ -91,6 +95,20 @@ def database_reachable() -> Iterator[None]:
         if line:
             fail([line])
         raise
+
+
+def require_databases(status: int = CONFIG_ERROR_EXIT_STATUS) -> None:
+    """Stop with one line unless every database can be opened; leave none of them open."""
+    from django.db import OperationalError, connections
+
+    for alias in connections:
+        connection = connections[alias]
+        try:
+            connection.ensure_connection()
+        except OperationalError as error:
+            fail([database_error_line(connection.settings_dict, error)], status)
+        finally:
+            connection.close()
 
 
 def _unopened_database() -> str | None:

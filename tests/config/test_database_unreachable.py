@@ -6,13 +6,17 @@ machine. The proof kit adds the cases a real PostgreSQL server answers.
 
 from __future__ import annotations
 
+import http.client
 import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
 
-from config.boot import CONFIG_ERROR_EXIT_STATUS
-from tests.support.settings import run_python, strong_key
+from config.boot import CONFIG_ERROR_EXIT_STATUS, RUNSERVER_EXIT_STATUS
+from tests.support.settings import REPO, run_python, strong_key
 
 
 def closed_port() -> int:
@@ -82,3 +86,67 @@ def test_commands_without_the_database_run_while_it_is_unreachable(env: dict[str
 
     assert result.returncode == 0, result.stderr
     assert "static files copied" in result.stdout
+
+
+@pytest.mark.parametrize("reload", [True, False], ids=["autoreloader", "noreload"])
+def test_runserver_stops_with_the_one_line_instead_of_serving_nothing(
+    env: dict[str, str], reload: bool
+) -> None:
+    # Django's own runserver printed a traceback from its serving thread and then kept
+    # watching files, serving nothing: the run below would end only at its timeout.
+    port = closed_port()
+    env["DATABASE_URL"] = f"postgres://app@127.0.0.1:{port}/shop"
+    command = [sys.executable, "manage.py", "runserver", f"127.0.0.1:{closed_port()}"]
+
+    result = subprocess.run(
+        command if reload else [*command, "--noreload"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+
+    assert result.returncode == RUNSERVER_EXIT_STATUS
+    assert result.stderr.strip().splitlines() == [
+        f"Configuration error: DATABASE_URL: the database 'shop' on 127.0.0.1:{port} cannot be "
+        "opened (Connection refused); start the database server or correct the host and port "
+        "in DATABASE_URL."
+    ]
+
+
+def test_runserver_serves_when_the_database_opens(env: dict[str, str], tmp_path: Path) -> None:
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    port = closed_port()
+    server = subprocess.Popen(
+        [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        status = _healthz_status(port, server)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    assert status == 200
+
+
+def _healthz_status(port: int, server: subprocess.Popen[str]) -> int:
+    """/healthz's status once the server listens, or the server's error if it stopped."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise AssertionError(f"runserver stopped: {server.communicate()[1]}")
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        try:
+            connection.request("GET", "/healthz", headers={"Host": "localhost"})
+            return connection.getresponse().status
+        except ConnectionRefusedError:
+            time.sleep(0.1)
+        finally:
+            connection.close()
+    raise AssertionError("runserver did not listen within 30 s")
