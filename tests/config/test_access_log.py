@@ -8,10 +8,11 @@ from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
+from gunicorn import glogging
 from gunicorn.config import Config
 
 from apps.core.log import escape
-from config.access_log import AccessLogger
+from config.access_log import _ATOMS, AccessLogger, scrubbed
 from tests.support.settings import REPO
 
 
@@ -99,3 +100,64 @@ def test_an_owners_format_is_escaped_whatever_atoms_it_names() -> None:
 
     assert "\n" not in line
     assert line == 'GET /x\\x0ay HTTP/1.1 ua="a\\x0ab" path="/x\\x0ay" id=r1'
+
+
+def every_atom_format() -> str:
+    """A format naming every atom of gunicorn's table this module works out, and headers."""
+    atoms = [f"%({key})s" for key in _ATOMS]
+    named = ["%({X-Forwarded-For}i)s", "%({x-request-id}o)s", "%({Missing}i)s", "%({HTTP_HOST}e)s"]
+    return " ".join([*atoms, *named])
+
+
+@pytest.mark.parametrize(
+    ("status", "sent", "forwarded"),
+    [
+        ("200 OK", 2, [("X-FORWARDED-FOR", "203.0.113.9")]),
+        # Two of one header: gunicorn logs the last, and so must this.
+        (404, None, [("X-FORWARDED-FOR", "10.0.0.1"), ("X-Forwarded-For", "203.0.113.9\n")]),
+        ("500 INTERNAL SERVER ERROR", 0, []),
+    ],
+)
+def test_every_atom_is_what_gunicorns_own_atoms_give(
+    status: object, sent: int | None, forwarded: list[tuple[str, str]]
+) -> None:
+    # The atoms are worked out here only for speed: each must equal gunicorn's own,
+    # escaped and scrubbed alike, or an upgrade of gunicorn changed what one means.
+    config = Config()
+    config.set("access_log_format", every_atom_format())
+    logger = AccessLogger(config)
+    environ = {
+        "REQUEST_METHOD": "POST",
+        "RAW_URI": "/caf%C3%A9/?token=t0k3n",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "PATH_INFO": "/caf\u00e9/",
+        "QUERY_STRING": "token=t0k3n&page=2",
+        "HTTP_USER_AGENT": 'evil"\x1b',
+        "HTTP_REFERER": "https://example.com/reset/?code=1",
+        "HTTP_HOST": "example.com",
+        "REMOTE_ADDR": "10.1.2.3",
+    }
+    request = SimpleNamespace(headers=[("HOST", "example.com"), *forwarded])
+    response = SimpleNamespace(
+        status=status, sent=sent, headers=[("Content-Type", "text/html"), ("X-Request-ID", "r1")]
+    )
+    took = timedelta(seconds=1, microseconds=2345)
+
+    ours = logger.atoms(response, request, environ, took)
+    every = glogging.Logger.atoms(logger, response, request, environ, took)
+    theirs = {
+        key: escape(scrubbed(key, value)) if isinstance(value, str) else value
+        for key, value in every.items()
+        if key in logger.logged
+    }
+
+    assert logger.own
+    assert ours == theirs
+    absent = {"{missing}i"} | (set() if forwarded else {"{x-forwarded-for}i"})
+    assert set(ours) == logger.logged - absent
+
+
+def test_a_format_naming_atoms_worked_out_by_gunicorn_alone_gets_them() -> None:
+    line = access_line("/x\ny", log_format='%(t)s user=%(u)s path="%(U)s"')
+
+    assert re.fullmatch(r'\[[^]]+\] user=- path="/x\\x0ay"', line)
