@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from apps.core.log import PlainFormatter, json_formatter
+from apps.core.log import LINE_ESCAPES, QUOTED_ESCAPES, PlainFormatter, escape, json_formatter
 
 FORMATTERS = {"plain": PlainFormatter(), "json": json_formatter()}
 
@@ -108,3 +108,24 @@ def test_any_text_makes_exactly_one_line(name: str, text: str) -> None:
     assert "\x1b" not in line
     if name == "json":
         assert json.loads(line)["message"] == f"{text} {text}"
+
+
+@pytest.mark.parametrize(
+    ("table", "quoted"), [(QUOTED_ESCAPES, True), (LINE_ESCAPES, False)], ids=["quoted", "line"]
+)
+def test_every_character_of_the_tables_is_escaped_amid_plain_text(
+    table: dict[int, str], quoted: bool
+) -> None:
+    # escape() returns text that needs nothing as it is: each character a table escapes
+    # must still be found among ordinary ones.
+    for point, code in table.items():
+        assert escape(f"Mozilla/5.0 {chr(point)} caf\u00e9", quoted=quoted) == (
+            f"Mozilla/5.0 {code} caf\u00e9"
+        )
+
+
+def test_text_with_nothing_to_escape_is_returned_as_it_is() -> None:
+    text = "GET /caf\u00e9/?page=2 Mozilla/5.0 (X11; Linux x86_64) 'quoted'"
+
+    assert escape(text) is text
+    assert escape(f'{text} "line"', quoted=False) == f'{text} "line"'
