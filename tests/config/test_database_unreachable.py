@@ -93,20 +93,13 @@ def test_runserver_stops_with_the_one_line_instead_of_serving_nothing(
     env: dict[str, str], reload: bool
 ) -> None:
     # Django's own runserver printed a traceback from its serving thread and then kept
-    # watching files, serving nothing: the run below would end only at its timeout.
+    # watching files, serving nothing: under the autoreloader, the run below would end only
+    # at run_python's timeout.
     port = closed_port()
     env["DATABASE_URL"] = f"postgres://app@127.0.0.1:{port}/shop"
-    command = [sys.executable, "manage.py", "runserver", f"127.0.0.1:{closed_port()}"]
+    command = ["manage.py", "runserver", f"127.0.0.1:{closed_port()}"]
 
-    result = subprocess.run(
-        command if reload else [*command, "--noreload"],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=False,
-    )
+    result = run_python(command if reload else [*command, "--noreload"], env)
 
     assert result.returncode == RUNSERVER_EXIT_STATUS
     assert result.stderr.strip().splitlines() == [
