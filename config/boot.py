@@ -99,16 +99,12 @@ def database_reachable() -> Iterator[None]:
 
 def require_databases(status: int = CONFIG_ERROR_EXIT_STATUS) -> None:
     """Stop with one line unless every database can be opened; leave none of them open."""
-    from django.db import OperationalError, connections
+    from django.db import connections
 
-    for alias in connections:
-        connection = connections[alias]
-        try:
-            connection.ensure_connection()
-        except OperationalError as error:
-            fail([database_error_line(connection.settings_dict, error)], status)
-        finally:
-            connection.close()
+    line = _unopened_database()
+    connections.close_all()
+    if line:
+        fail([line], status)
 
 
 def _unopened_database() -> str | None:
