@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,8 +71,13 @@ def run(
     load: Load,
     server_pids: list[int],
     headers: Mapping[str, str] | None = None,
+    *,
+    cpus: Collection[int] | None = None,
 ) -> LoadResult:
-    """Send requests to 127.0.0.1:<port><path> for `load.seconds` and summarise them."""
+    """Send requests to 127.0.0.1:<port><path> for `load.seconds` and summarise them.
+
+    `cpus`: the CPUs wrk may run on (None: any), to keep it off the server's.
+    """
     header_args = [
         argument
         for name, value in {**HTTPS_HEADERS, **(headers or {})}.items()
@@ -89,7 +95,12 @@ def run(
     ]
     cpu_before = [cpu_seconds([pid]) for pid in server_pids]
     output = subprocess.run(
-        command, capture_output=True, text=True, timeout=load.seconds + 30, check=True
+        command,
+        capture_output=True,
+        text=True,
+        timeout=load.seconds + 30,
+        check=True,
+        preexec_fn=None if cpus is None else lambda: os.sched_setaffinity(0, cpus),
     ).stdout
     cpu_used = [
         cpu_seconds([pid]) - before for pid, before in zip(server_pids, cpu_before, strict=True)
