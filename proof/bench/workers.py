@@ -162,8 +162,10 @@ def measure(
 
 
 def best(rounds: list[dict[str, Any]]) -> dict[str, Any]:
-    """Per page each figure's best round, as timeit takes the minimum; memory: the median;
-    start: the fastest."""
+    """The rounds summed up: rates and p99 the best round, memory the median, start the fastest.
+
+    The best round, as timeit takes the minimum: another process only ever slows one.
+    """
     pages = {}
     for key in PAGES:
         results = [each["pages"][key] for each in rounds]
