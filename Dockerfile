@@ -101,4 +101,6 @@ EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=10s --start-period=20s --retries=3 \
     CMD ["python", "/app/docker/healthcheck.py"]
 
-CMD ["gunicorn", "--config", "gunicorn.conf.py", "config.wsgi"]
+# gunicorn with gunicorn.conf.py, started through config/serve.py: a WEB_CONCURRENCY
+# gunicorn cannot read stops it with one line instead of a traceback.
+CMD ["python", "-m", "config.serve", "--config", "gunicorn.conf.py", "config.wsgi"]

@@ -4,7 +4,10 @@ gunicorn's configuration, shared by Heroku (Procfile) and Docker (CMD).
 https://docs.gunicorn.org/en/stable/settings.html
 Heroku facts behind the numbers: 30 s router timeout, 90 s router idle
 keep-alive, SIGKILL 30 s after SIGTERM. docs/heroku.md explains each choice.
-Settings given in GUNICORN_CMD_ARGS take precedence over this file.
+Settings given in GUNICORN_CMD_ARGS take precedence over this file. A bad value
+of a variable read here stops the server with one line and status 3; the Procfile
+and the image start gunicorn through config/serve.py, which does the same for
+WEB_CONCURRENCY before gunicorn itself reads it.
 """
 
 import gc
@@ -15,17 +18,30 @@ import sys
 def _count(name: str, default: str) -> int:
     """A whole number of at least 1 from the environment, or one line and exit status 3."""
     value = os.environ.get(name, "").strip() or default
-    if not value.isdigit() or int(value) < 1:
+    if not value.isdecimal() or int(value) < 1:
         fix = "set it to a whole number of 1 or more (1, 2, 4...), or unset it"
         print(f"{name}={value!r} is not a count: {fix}", file=sys.stderr)
         raise SystemExit(3)
     return int(value)
 
 
+def _port() -> str | None:
+    """The port $PORT names (blank is unset), or one line and exit status 3."""
+    value = os.environ.get("PORT", "").strip()
+    if not value:
+        return None
+    if not value.isdecimal() or int(value) > 65535:
+        fix = "set it to a whole number from 1 to 65535, or unset it"
+        print(f"PORT={value!r} is not a port: {fix}", file=sys.stderr)
+        raise SystemExit(3)
+    return str(int(value))
+
+
 # Heroku and most platforms say which port to listen on in $PORT, and their
 # router or proxy connects from outside: every interface then (the image sets
 # PORT=8000). Without PORT, gunicorn run by hand serves this machine only.
-bind = f"0.0.0.0:{os.environ['PORT']}" if os.environ.get("PORT") else "127.0.0.1:8000"
+_PORT = _port()
+bind = f"0.0.0.0:{_PORT}" if _PORT else "127.0.0.1:8000"
 
 # Heroku sets WEB_CONCURRENCY at dyno boot from the dyno's memory (2 on a
 # 512 MB Basic dyno); 2 is the same default anywhere else.

@@ -51,6 +51,20 @@ def test_without_port_it_serves_this_machine_only(monkeypatch: pytest.MonkeyPatc
     assert load(monkeypatch, PORT="")["bind"] == "127.0.0.1:8000"
 
 
+@pytest.mark.parametrize("value", ["http", "99999", "-1", "80.0", "8000 8001"])
+def test_a_port_that_is_not_one_stops_the_server_with_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], value: str
+) -> None:
+    # gunicorn's own refusals: a traceback past 65535, a line that names no variable.
+    with pytest.raises(SystemExit) as stopped:
+        load(monkeypatch, PORT=value)
+
+    assert stopped.value.code == 3
+    assert capsys.readouterr().err.splitlines() == [
+        f"PORT={value!r} is not a port: set it to a whole number from 1 to 65535, or unset it"
+    ]
+
+
 def test_the_image_sets_port_so_its_server_is_reachable_from_outside() -> None:
     production = (REPO / "Dockerfile").read_text().split("FROM base AS production")[1]
 
@@ -116,9 +130,10 @@ def test_log_level_follows_the_app_setting(monkeypatch: pytest.MonkeyPatch) -> N
 @pytest.mark.parametrize(
     ("name", "value"),
     [
-        *[("GUNICORN_THREADS", value) for value in ("two", "0", "-1", "2.5")],
-        # gunicorn reads WEB_CONCURRENCY itself before this file, and stops on a value
-        # int() refuses with its own traceback; a number below 1 reaches this file.
+        *[("GUNICORN_THREADS", value) for value in ("two", "0", "-1", "2.5", "²")],
+        # gunicorn reads WEB_CONCURRENCY itself before this file: config/serve.py stops
+        # a value its int() refuses (tests/config/test_serve.py); a number below 1
+        # reaches this file.
         ("WEB_CONCURRENCY", "0"),
         ("WEB_CONCURRENCY", "-1"),
     ],

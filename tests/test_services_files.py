@@ -6,9 +6,9 @@ That docker-compose.yml runs the same worker is proved by the proof kit (it read
 from __future__ import annotations
 
 import json
-import shlex
 
 from config.env import Env
+from tests.support.commands import procfile
 from tests.support.settings import REPO
 
 APP = json.loads((REPO / "app.json").read_text())
@@ -24,14 +24,6 @@ SERVICE_VARIABLES = {
     "AWS_QUERYSTRING_EXPIRE",
     "TASKS_BACKEND",
 }
-
-
-def procfile() -> dict[str, list[str]]:
-    processes = {}
-    for line in (REPO / "Procfile").read_text().splitlines():
-        kind, _, command = line.partition(":")
-        processes[kind.strip()] = shlex.split(command)
-    return processes
 
 
 def test_the_button_adds_no_add_on_beyond_the_database() -> None:
