@@ -93,14 +93,21 @@ class Server:
         config: Path | None = GUNICORN_CONF,
         args: Sequence[str] = (),
     ) -> None:
-        """`config=None` runs gunicorn with its defaults; `args` override the config file."""
+        """`config=None` runs gunicorn with its defaults; `args` override the config file.
+
+        With the shipped gunicorn.conf.py it starts as the Procfile and the image start it,
+        through config/serve.py (so `cwd` is this repository).
+        """
         self.port = free_port()
         self.log_path = log_path
         # GUNICORN_CMD_ARGS overrides the config file's bind, so nothing listens beyond loopback.
         cmd_args = " ".join([f"--bind 127.0.0.1:{self.port}", *args])
         full_env = {**env, "GUNICORN_CMD_ARGS": cmd_args}
         config_args = ["--config", str(config)] if config else []
-        command = [str(BIN / "gunicorn"), *config_args, app]
+        if config == GUNICORN_CONF:
+            command = [str(BIN / "python"), "-m", "config.serve", *config_args, app]
+        else:
+            command = [str(BIN / "gunicorn"), *config_args, app]
         with log_path.open("ab") as log:
             self.started = time.monotonic()
             self.process = subprocess.Popen(
