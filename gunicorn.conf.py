@@ -26,7 +26,7 @@ def _count(name: str, default: str) -> int:
 
 
 def _port() -> str | None:
-    """The port $PORT names (blank is unset), or one line and exit status 3."""
+    """The port $PORT names (blank is unset, 0 any free one), or one line and exit status 3."""
     value = os.environ.get("PORT", "").strip()
     if not value:
         return None
