@@ -6,7 +6,6 @@ the task, and SIGTERM (what Heroku and Docker send on every restart) loses nothi
 from __future__ import annotations
 
 import os
-import shlex
 import signal
 import subprocess
 import sys
@@ -19,6 +18,7 @@ import pytest
 from proof import harness
 from proof.harness import Database, wait_until
 from proof.services.tasks import MARKS_TABLE
+from tests.support.commands import procfile
 
 
 def _results_table() -> str:
@@ -28,15 +28,6 @@ def _results_table() -> str:
 
 
 RESULTS_TABLE = _results_table()
-
-
-def worker_command() -> list[str]:
-    """The Procfile's worker process type, as Heroku would run it."""
-    for line in (harness.REPO / "Procfile").read_text().splitlines():
-        kind, _, command = line.partition(":")
-        if kind.strip() == "worker":
-            return shlex.split(command)
-    raise AssertionError("the Procfile has no worker process type")
 
 
 def dyno_env(database: Database, **values: str) -> dict[str, str]:
@@ -80,7 +71,7 @@ class Worker:
         self.log_path = log
         with log.open("ab") as output:
             self.process = subprocess.Popen(
-                worker_command(),
+                procfile()["worker"],
                 cwd=harness.REPO,
                 env=dyno_env(database, **env),
                 stdout=output,
