@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from gunicorn.config import Config
 
+from tests.support.commands import production_stage
 from tests.support.settings import REPO
 
 HEROKU_ROUTER_TIMEOUT = 30
@@ -66,9 +67,7 @@ def test_a_port_that_is_not_one_stops_the_server_with_one_line(
 
 
 def test_the_image_sets_port_so_its_server_is_reachable_from_outside() -> None:
-    production = (REPO / "Dockerfile").read_text().split("FROM base AS production")[1]
-
-    assert "\nENV PORT=8000\n" in production
+    assert "\nENV PORT=8000\n" in production_stage()
 
 
 def test_workers_and_threads_follow_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -95,9 +95,9 @@ class Cpus:
     @classmethod
     def split(cls, count: int | None) -> Cpus:
         """The server on the first `count` CPUs this process may use, wrk on the rest."""
-        available = sorted(os.sched_getaffinity(0))
         if count is None:
             return cls()
+        available = sorted(os.sched_getaffinity(0))
         if not 1 <= count < len(available):
             raise SystemExit(
                 f"--cpus {count}: give 1 to {len(available) - 1}, leaving wrk a CPU"

@@ -8,6 +8,8 @@ traceback. The proof kit's Heroku and Docker runs serve through it for real.
 
 from __future__ import annotations
 
+import subprocess
+
 import pytest
 
 from tests.support.commands import image_command, procfile
@@ -28,18 +30,17 @@ def test_the_procfile_and_the_image_start_the_same_server_through_it() -> None:
     ]
 
 
-def serve(*args: str, **env: str) -> tuple[int, list[str]]:
-    """Run the web command's module with these arguments; its status and stderr lines."""
-    result = run_python(["-m", "config.serve", *args], {"PATH": "/usr/bin:/bin", **env})
-    return result.returncode, result.stderr.splitlines()
+def serve(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """Run the web command's module with these arguments and only these variables."""
+    return run_python(["-m", "config.serve", *args], {"PATH": "/usr/bin:/bin", **env})
 
 
 @pytest.mark.parametrize("value", ["two", "2.5", "²", "0x2"])
 def test_a_count_gunicorn_cannot_read_stops_it_with_one_line(value: str) -> None:
-    status, lines = serve(*procfile()["web"][3:], WEB_CONCURRENCY=value)
+    result = serve(*procfile()["web"][3:], WEB_CONCURRENCY=value)
 
-    assert status == BOOT_FAILURE
-    assert lines == [
+    assert result.returncode == BOOT_FAILURE
+    assert result.stderr.splitlines() == [
         f"WEB_CONCURRENCY={value!r} is not a count: set it to a whole number of 1 or more"
         " (1, 2, 4...), or unset it"
     ]
@@ -48,9 +49,14 @@ def test_a_count_gunicorn_cannot_read_stops_it_with_one_line(value: str) -> None
 @pytest.mark.parametrize("value", ["", "  "])
 def test_a_blank_count_reaches_gunicorn_as_unset(value: str) -> None:
     # gunicorn's own int("") would stop it; gunicorn.conf.py then takes its default of 2.
-    result = run_python(
-        ["-m", "config.serve", "--config", "gunicorn.conf.py", "--print-config", "config.wsgi"],
-        {"PATH": "/usr/bin:/bin", "ENV_FILE": "", "DEBUG": "true", "WEB_CONCURRENCY": value},
+    result = serve(
+        "--config",
+        "gunicorn.conf.py",
+        "--print-config",
+        "config.wsgi",
+        ENV_FILE="",
+        DEBUG="true",
+        WEB_CONCURRENCY=value,
     )
 
     assert result.returncode == 0, result.stderr
@@ -64,7 +70,7 @@ def test_a_blank_count_reaches_gunicorn_as_unset(value: str) -> None:
 
 
 def test_it_hands_gunicorn_its_arguments_unchanged() -> None:
-    result = run_python(["-m", "config.serve", "--version"], {"PATH": "/usr/bin:/bin"})
+    result = serve("--version")
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("gunicorn (version ")

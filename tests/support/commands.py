@@ -17,10 +17,14 @@ def procfile() -> dict[str, list[str]]:
     return processes
 
 
+def production_stage() -> str:
+    """The Dockerfile's production stage, the image a platform runs."""
+    return (REPO / "Dockerfile").read_text().split("FROM base AS production")[1]
+
+
 def image_command() -> list[str]:
     """The production image's CMD (exec form)."""
-    production = (REPO / "Dockerfile").read_text().split("FROM base AS production")[1]
-    lines = [line for line in production.splitlines() if line.startswith("CMD ")]
+    lines = [line for line in production_stage().splitlines() if line.startswith("CMD ")]
     assert len(lines) == 1, lines
     command: list[str] = json.loads(lines[0].removeprefix("CMD "))
     return command
