@@ -33,8 +33,8 @@ SECONDS_PER_BATCH = 0.1
 BATCHES = 10
 
 
-def _batches(application: Any, path: str) -> Iterator[float]:
-    """CPU µs per request of successive batches of requests to `path`."""
+def batches(application: Any, path: str, seconds: float = SECONDS_PER_BATCH) -> Iterator[float]:
+    """CPU µs per request of successive batches of requests to `path`, each about `seconds` long."""
     from proof.bench.profile import request
 
     status = request(application, path)
@@ -43,7 +43,7 @@ def _batches(application: Any, path: str) -> Iterator[float]:
     started = time.process_time()
     for _ in range(20):  # warm, and estimate the cost of one request
         request(application, path)
-    count = max(5, int(SECONDS_PER_BATCH / ((time.process_time() - started) / 20)))
+    count = max(5, int(seconds / ((time.process_time() - started) / 20)))
     while True:
         started = time.process_time()
         for _ in range(count):
@@ -60,13 +60,13 @@ def main(argv: Sequence[str]) -> int:
         running: dict[str, Iterator[float]] = {}
         for line in sys.stdin:
             path = line.strip()
-            batches = running.setdefault(path, _batches(application, path))
-            print(json.dumps(next(batches)), flush=True)
+            measured = running.setdefault(path, batches(application, path))
+            print(json.dumps(next(measured)), flush=True)
         return 0
     best = {}
     for path in argv:
-        batches = _batches(application, path)
-        best[path] = min(next(batches) for _ in range(BATCHES))
+        measured = batches(application, path)
+        best[path] = min(next(measured) for _ in range(BATCHES))
     print(json.dumps(best))
     return 0
 
