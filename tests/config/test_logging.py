@@ -13,6 +13,7 @@ import pytest
 from django.test import Client
 from django.utils.module_loading import import_string
 
+from apps.core.middleware import new_request_id
 from config.boot import CONFIG_ERROR_EXIT_STATUS
 from tests.support.settings import load_settings_module
 
@@ -57,6 +58,22 @@ def test_without_the_header_a_new_id_is_made_for_each_request(client: Client) ->
     assert is_uuid(first)
     assert is_uuid(second)
     assert first != second
+    # Random UUIDs, as uuid.uuid4() makes them: version 4, RFC 4122's variant.
+    for made in (uuid.UUID(first), uuid.UUID(second)):
+        assert (made.version, made.variant) == (4, uuid.RFC_4122)
+
+
+def test_a_made_id_is_a_random_uuid_as_uuid4_makes_it() -> None:
+    made = [new_request_id() for _ in range(1000)]
+
+    assert len(set(made)) == len(made)
+    for text in made:
+        value = uuid.UUID(text)
+        assert str(value) == text
+        assert (value.version, value.variant) == (4, uuid.RFC_4122)
+    # Only the hyphens and the version digit stay put: 122 random bits, as in uuid4()'s.
+    fixed = {place for place in range(36) if len({text[place] for text in made}) == 1}
+    assert fixed == {8, 13, 14, 18, 23}
 
 
 def test_a_server_errors_traceback_carries_the_request_id(
