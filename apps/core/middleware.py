@@ -52,7 +52,7 @@ def new_request_id() -> str:
     """A random UUID, version 4, as text: what `str(uuid.uuid4())` returns.
 
     Written from the random bytes directly: making the UUID object and formatting it
-    cost every request about 9 µs more CPU in the middleware stack (docs/performance.md).
+    cost every request about 9 µs more CPU in the middleware stack.
     """
     value = bytearray(os.urandom(16))
     value[6] = value[6] & 0x0F | 0x40  # the version, 4
