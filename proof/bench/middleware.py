@@ -22,16 +22,14 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import statistics
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from proof import harness
 from proof.bench import inprocess
-from proof.bench.profile import request
+from proof.bench.profile import production_application, request
 
 # Short batches in many pairs: both batches of a pair then mostly share one spell of
 # the machine, slow or fast.
@@ -132,18 +130,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=150, help="pairs of batches per variant")
     args = parser.parse_args(argv)
 
-    with harness.fresh_database("middleware") as database:
-        harness.collectstatic()
-        harness.release(database.url)
-        os.environ.update(
-            harness.production_env(
-                database.url, DJANGO_SETTINGS_MODULE="proof.bench.settings", LOG_LEVEL="WARNING"
-            )
-        )
+    with production_application("middleware", "proof.bench.settings"):
         from django.conf import settings
-
-        # The boot refusal and django.setup(), as the server runs them.
-        import config.wsgi  # noqa: F401
 
         all_variants = variants(settings.MIDDLEWARE)
         for variant in all_variants:
@@ -152,10 +140,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise SystemExit(f"{args.path}: the whole stack {all_variants[0].refused}")
         measure(all_variants, args.rounds)
         print(report(all_variants, args.path))
-        # Close the app's connections before the database is dropped.
-        from django.db import connections
-
-        connections.close_all()
     return 0
 
 

@@ -18,7 +18,8 @@ import os
 import pstats
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from proof import harness
@@ -59,6 +60,32 @@ def request(app: WsgiApp, path: str) -> str:
     return statuses[0]
 
 
+@contextmanager
+def production_application(purpose: str, settings_module: str) -> Iterator[WsgiApp]:
+    """This process as a production dyno, on a fresh migrated database: its WSGI app.
+
+    Static files collected and the release step run, then the production environment with
+    `settings_module`, then config.wsgi (the boot refusal and django.setup(), as the
+    server runs them). The app's connections are closed before the database is dropped.
+    """
+    with harness.fresh_database(purpose) as database:
+        harness.collectstatic()
+        harness.release(database.url)
+        os.environ.update(
+            harness.production_env(
+                database.url, DJANGO_SETTINGS_MODULE=settings_module, LOG_LEVEL="WARNING"
+            )
+        )
+        from django.db import connections
+
+        from config.wsgi import application
+
+        try:
+            yield application
+        finally:
+            connections.close_all()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m proof.bench.profile", description=__doc__)
     parser.add_argument("path", help="the URL path to request, like /healthz")
@@ -67,12 +94,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--lines", type=int, default=30)
     args = parser.parse_args(argv)
 
-    with harness.fresh_database("profile") as database:
-        harness.collectstatic()
-        harness.release(database.url)
-        os.environ.update(harness.production_env(database.url, LOG_LEVEL="WARNING"))
-        from config.wsgi import application
-
+    with production_application("profile", harness.SITE_SETTINGS) as application:
         status = request(application, args.path)
         if not status.startswith("200"):
             raise SystemExit(f"{args.path} answered {status}")
@@ -87,10 +109,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         profile = cProfile.Profile(time.process_time)
         profile.runcall(lambda: [request(application, args.path) for _ in range(args.requests)])
         pstats.Stats(profile).sort_stats(args.sort).print_stats(args.lines)
-        # Close the app's connections before the database is dropped.
-        from django.db import connections
-
-        connections.close_all()
     return 0
 
 
